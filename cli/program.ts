@@ -12,7 +12,7 @@ import { registerQuery } from "./query.ts";
 import { VERSION } from "../version.ts";
 
 /** A command file's contribution: adds itself to the program. */
-export type Register = (program: Command, run: Runner) => void;
+export type Register = (program: Command, run: Runner, io: CliIO) => void;
 
 /** Sets the exit code that the running command produced. */
 export type Runner = (work: () => Promise<number>) => Promise<void>;
@@ -68,7 +68,7 @@ export async function runCli(args: string[], io: CliIO): Promise<number> {
   const run: Runner = async (work) => {
     code = await work();
   };
-  for (const register of REGISTRY) register(program, run);
+  for (const register of REGISTRY) register(program, run, io);
   for (const sub of program.commands) {
     sub.exitOverride().configureOutput({
       writeOut: (s) => io.stdout(s),

@@ -1,0 +1,167 @@
+/**
+ * Pass 2 of a batch: drops duplicates (inside the batch and against the
+ * lake), writes the typed events partitioned by day and the rejects, counts
+ * every record per file, and moves the files into the lake. The manifest
+ * (written by the caller) is the commit point.
+ *
+ * @module
+ */
+import { dirname, join, relative } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { runBound, setVariable } from "./_duckdb.ts";
+import type { Staged } from "./_stage.ts";
+import type { LakePaths } from "./lake.ts";
+import { FIELDS, UNDATED } from "./schema.ts";
+
+/** Per-file record counts. */
+export interface FileCounts {
+  read: number;
+  written: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** What pass 2 wrote. */
+export interface Finished {
+  dataFiles: string[];
+  rejectsFile: string | null;
+  counts: Map<number, FileCounts>;
+}
+
+/**
+ * The dedup key. CloudTrail re-delivers an event with identical content, so
+ * a duplicate is the same eventID with the same source, name, time, account,
+ * caller and request id; records that only share an eventID (seen in sanitised samples,
+ * or forged) are different events and both are kept.
+ */
+const key = (t: string) =>
+  `coalesce(${t}eventID || '|' || coalesce(${t}eventSource, '') || '|' || coalesce(${t}eventName, '') || '|' ||
+    coalesce(CAST(${t}eventTime AS VARCHAR), '') || '|' || coalesce(${t}recipientAccountId, '') || '|' ||
+    coalesce(${t}userIdentity.principalId, '') || '|' || coalesce(${t}userIdentity.accessKeyId, '') || '|' ||
+    coalesce(${t}requestID, ''), ${t}_content_hash)`;
+const KEY = key("");
+
+/** Writes the batch's events and rejects under `stagingDir`, then moves them into the lake. */
+export async function finishBatch(
+  conn: DuckDBConnection,
+  lake: LakePaths,
+  batchId: string,
+  stagingDir: string,
+  staged: Staged,
+  existingFiles: string[],
+): Promise<Finished> {
+  const counts = new Map<number, FileCounts>();
+  for (const f of staged.files) counts.set(f.id, { read: 0, written: 0, duplicates: 0, rejected: 0 });
+  const failures = staged.files.filter((f) => f.failure);
+  let rejectsFile: string | null = null;
+  const dataFiles: string[] = [];
+
+  if (staged.parts.length > 0) {
+    await setVariable(conn, "stage_parts", staged.parts);
+    await setVariable(conn, "superseded", staged.superseded.map(String));
+    await conn.run(`CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'))
+      WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`);
+    // Duplicates inside the batch: the first occurrence (file order, then position) stays.
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _dups AS
+      SELECT ${KEY} AS k, min({f: _file_id, r: _record}) AS keep
+      FROM _stage WHERE _reject IS NULL GROUP BY ALL HAVING count(*) > 1`);
+    // Duplicates of events already in the lake: only the days this batch touches are read.
+    const days = (await conn.runAndReadAll(
+      `SELECT DISTINCT coalesce(strftime(eventTime, '%Y-%m-%d'), '${UNDATED}') FROM _stage WHERE _reject IS NULL`,
+    )).getRowsJson().map((r) => String(r[0]));
+    const overlapping = existingFiles.filter((f) => days.some((d) => f.includes(`/day=${d}/`)));
+    if (overlapping.length > 0) {
+      await setVariable(conn, "overlapping", overlapping);
+      await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys AS
+        SELECT DISTINCT ${KEY} AS k FROM read_parquet(getvariable('overlapping'), union_by_name = true)`);
+    } else {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys (k VARCHAR)`);
+    }
+    await conn.run(`CREATE OR REPLACE TEMP VIEW _classified AS
+      SELECT s.*, CASE
+        WHEN s._reject IS NOT NULL THEN 'rejected'
+        WHEN EXISTS (SELECT 1 FROM _lake_keys l WHERE l.k = ${key("s.")}) THEN 'duplicate'
+        WHEN EXISTS (SELECT 1 FROM _dups d WHERE d.k = ${key("s.")}
+          AND d.keep <> {f: s._file_id, r: s._record}) THEN 'duplicate'
+        ELSE 'written' END AS _status
+      FROM _stage s`);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _counts AS
+      SELECT _file_id, _status, count(*) AS n FROM _classified GROUP BY ALL`);
+    for (const row of (await conn.runAndReadAll(`SELECT * FROM _counts`)).getRowsJson()) {
+      const c = counts.get(Number(row[0]))!;
+      const n = Number(row[2]);
+      c.read += n;
+      if (row[1] === "written") c.written += n;
+      else if (row[1] === "duplicate") c.duplicates += n;
+      else c.rejected += n;
+    }
+    const columns = FIELDS.map((f) => `c."${f.name}"`).join(", ");
+    const eventsDir = join(stagingDir, "events");
+    const copied = await runBound(
+      conn,
+      `COPY (
+        SELECT ${columns}, c.extra, c.eventType = 'AwsCloudTrailInsight' AS _insight,
+          f.path AS _source_file, f.sha256 AS _source_sha256, c._record, $2 AS _batch,
+          c._content_hash, coalesce(strftime(c.eventTime, '%Y-%m-%d'), '${UNDATED}') AS day
+        FROM _classified c JOIN _files f ON f.file_id = c._file_id
+        WHERE c._status = 'written'
+      ) TO $1 (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN '${batchId}_{i}')`,
+      [eventsDir, batchId],
+    );
+    const writtenRows = Number(copied.getRowsJson()[0]?.[0] ?? 0);
+    const expected = [...counts.values()].reduce((a, c) => a + c.written, 0);
+    if (writtenRows !== expected) {
+      throw new Error(`Internal accounting mismatch: wrote ${writtenRows} rows, counted ${expected}`);
+    }
+    for await (const path of walk(eventsDir)) {
+      const rel = relative(stagingDir, path);
+      const target = join(lake.root, rel);
+      await Deno.mkdir(dirname(target), { recursive: true });
+      await Deno.rename(path, target);
+      dataFiles.push(rel);
+    }
+  }
+
+  // Rejects: refused records with their raw text, and files that could not be read at all.
+  const rejectedRecords = [...counts.values()].reduce((a, c) => a + c.rejected, 0);
+  if (rejectedRecords > 0 || failures.length > 0) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE _file_failures (_file_id INTEGER, reason VARCHAR)`);
+    for (const f of failures) {
+      await runBound(conn, `INSERT INTO _file_failures VALUES ($1, $2)`, [f.id, f.failure!]);
+    }
+    const recordRejects = staged.parts.length > 0
+      ? `SELECT _file_id, _record, _reject AS reason, _raw AS raw FROM _classified WHERE _status = 'rejected'`
+      : `SELECT NULL::INTEGER AS _file_id, NULL::BIGINT AS _record, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw WHERE false`;
+    const rel = `rejects/${batchId}.parquet`;
+    const out = join(stagingDir, `${batchId}.rejects.parquet`);
+    await runBound(
+      conn,
+      `COPY (
+        SELECT f.path AS source_file, f.sha256 AS source_sha256, r._record AS record, r.reason, r.raw, $2 AS batch
+        FROM (${recordRejects}
+              UNION ALL SELECT _file_id, NULL, reason, NULL FROM _file_failures) r
+        JOIN _files f ON f.file_id = r._file_id
+        ORDER BY f.path, r._record
+      ) TO $1 (FORMAT parquet, COMPRESSION zstd)`,
+      [out, batchId],
+    );
+    await Deno.rename(out, join(lake.root, rel));
+    rejectsFile = rel;
+  }
+  return { dataFiles: dataFiles.sort(), rejectsFile, counts };
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  for (const e of entries) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory) yield* walk(abs);
+    else yield abs;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * Pass 1 of a batch: reads every planned file with DuckDB into staging
+ * Parquet (one row per record read, typed, with reject reasons). A batch
+ * read that fails is retried file by file, so one bad file never stops the
+ * rest; a file that still fails is reported with DuckDB's reason.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { createReadStream, createWriteStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
+import { Transform } from "node:stream";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { duckdbMessage, runBound, setVariable } from "./_duckdb.ts";
+import type { PlannedFile } from "./_plan.ts";
+import { MULTI_OBJECT_FILES_SQL, recordsBatchSql, singleFileSql } from "./read_cloudtrail.ts";
+import type { Container } from "./_sniff.ts";
+
+/** A file in the batch with its id in the staging rows. */
+export interface StagedFile {
+  id: number;
+  file: PlannedFile;
+  /** Set when the file could not be read at all. */
+  failure?: string;
+}
+
+/** What pass 1 produced. */
+export interface Staged {
+  /** Staging Parquet files. */
+  parts: string[];
+  /** File ids whose rows in `parts` must be ignored (they were read again under another id). */
+  superseded: number[];
+  files: StagedFile[];
+}
+
+const MIB = 1024 * 1024;
+const objectSize = (files: PlannedFile[]) =>
+  Math.max(16 * MIB, ...files.map((f) => Math.min(f.contentSize + MIB, 2 ** 31 - 1)));
+
+const COPY_OPTIONS = "(FORMAT parquet, COMPRESSION lz4_raw, ROW_GROUP_SIZE 122880)";
+
+/** Runs pass 1 for `files` into `dir`. */
+export async function stageFiles(
+  conn: DuckDBConnection,
+  dir: string,
+  planned: PlannedFile[],
+  onFile?: (done: number) => void,
+): Promise<Staged> {
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE _files (file_id INTEGER, read_path VARCHAR, path VARCHAR, sha256 VARCHAR)`,
+  );
+  const files: StagedFile[] = [];
+  let nextId = 0;
+  const register = async (file: PlannedFile, readPath: string): Promise<StagedFile> => {
+    const staged: StagedFile = { id: nextId++, file };
+    await runBound(conn, `INSERT INTO _files VALUES ($1, $2, $3, $4)`, [
+      staged.id,
+      readPath,
+      file.path,
+      file.sha256,
+    ]);
+    files.push(staged);
+    return staged;
+  };
+  const parts: string[] = [];
+  const superseded: number[] = [];
+  const singles: { staged: StagedFile; container: Container; bom: boolean }[] = [];
+  let done = 0;
+
+  // Batch groups: Records files of one layout, read by one read_json call.
+  const groups = new Map<Container, StagedFile[]>();
+  for (const file of planned) {
+    if (file.plan.kind === "batch") {
+      const staged = await register(file, file.path);
+      const key = file.plan.sniff.container;
+      groups.set(key, [...(groups.get(key) ?? []), staged]);
+    } else if (file.plan.kind === "single") {
+      const staged = await register(file, file.path);
+      singles.push({ staged, container: file.plan.sniff.container, bom: file.plan.sniff.bom });
+    } else if (file.plan.kind === "fail") {
+      (await register(file, file.path)).failure = file.plan.reason;
+    }
+  }
+  for (const [container, group] of groups) {
+    const out = join(dir, `p1_${container}.parquet`);
+    try {
+      await runBound(
+        conn,
+        `COPY (${recordsBatchSql(container, objectSize(group.map((g) => g.file)))}) TO $2 ${COPY_OPTIONS}`,
+        [group.map((g) => g.file.path), out],
+      );
+      parts.push(out);
+      // A file that held several Records objects restarts its indexes: read it again on its own.
+      const multi = await runBound(conn, MULTI_OBJECT_FILES_SQL, [[out]]);
+      const multiIds = new Set(multi.getRowsJson().map((r) => Number(r[0])));
+      for (const g of group) {
+        if (!multiIds.has(g.id)) continue;
+        superseded.push(g.id);
+        singles.push({ staged: await register(g.file, g.file.path), container, bom: false });
+      }
+      done += group.length - multiIds.size;
+      onFile?.(done);
+    } catch {
+      // One bad file fails the whole read: read each on its own to find it.
+      for (const g of group) singles.push({ staged: g, container, bom: false });
+    }
+  }
+
+  // Single files go into one temp table, then one staging file.
+  let smallTable = false;
+  for (const { staged, container, bom } of singles) {
+    let readPath = staged.file.path;
+    try {
+      if (bom) readPath = await stripBom(readPath, join(dir, `bom_${staged.id}.json`));
+      const sql = singleFileSql(container, objectSize([staged.file]));
+      const target = smallTable ? `INSERT INTO _small ${sql}` : `CREATE TEMP TABLE _small AS ${sql}`;
+      await setVariable(conn, "read_path", readPath);
+      await setVariable(conn, "file_id", staged.id);
+      await conn.run(target);
+      smallTable = true;
+    } catch (e) {
+      staged.failure = await describeFailure(staged.file, e);
+    }
+    onFile?.(++done);
+  }
+  if (smallTable) {
+    const out = join(dir, "p1_single.parquet");
+    await runBound(conn, `COPY _small TO $1 ${COPY_OPTIONS}`, [out]);
+    await conn.run(`DROP TABLE _small`);
+    parts.push(out);
+  }
+  return { parts, superseded, files };
+}
+
+/** Writes a copy of the file's content without its byte order mark. */
+async function stripBom(path: string, out: string): Promise<string> {
+  const head = new Uint8Array(2);
+  const f = await Deno.open(path);
+  await f.read(head);
+  f.close();
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  let skipped = false;
+  const strip = new Transform({
+    transform(chunk: Uint8Array, _enc, cb) {
+      if (!skipped) {
+        skipped = true;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      }
+      cb(null, chunk);
+    },
+  });
+  const source = createReadStream(path);
+  await pipeline(
+    gzip ? source.pipe(createGunzip()) : source,
+    strip,
+    createWriteStream(out),
+  );
+  return out;
+}
+
+/** A reason a person can act on, from DuckDB's error or a look at the file. */
+async function describeFailure(file: PlannedFile, error: unknown): Promise<string> {
+  const message = duckdbMessage(error);
+  if (file.plan.kind !== "batch" && file.plan.kind !== "single") return message;
+  if (file.plan.sniff.gzip) {
+    try {
+      await pipeline(createReadStream(file.path), createGunzip(), async function* (src) {
+        for await (const _ of src) { /* drain */ }
+      });
+    } catch (e) {
+      return `corrupt or truncated gzip: ${(e as Error).message}`;
+    }
+  }
+  return `invalid JSON: ${message.replace(/^Malformed JSON in file "[^"]*", /, "")}`;
+}

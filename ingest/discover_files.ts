@@ -1,0 +1,88 @@
+/**
+ * Finds the input files under the paths a user gave: files as they are,
+ * folders recursively (following links once, never looping).
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+
+/** A file to consider for ingestion. */
+export interface FoundFile {
+  /** Absolute path. */
+  path: string;
+  size: number;
+}
+
+/** A path that could not be looked at, with the reason. */
+export interface UnreadablePath {
+  path: string;
+  reason: string;
+}
+
+/** What {@linkcode discoverFiles} found. */
+export interface Discovery {
+  files: FoundFile[];
+  unreadable: UnreadablePath[];
+}
+
+/**
+ * Lists the regular files under `paths`, sorted by path, each once.
+ *
+ * @example
+ * ```ts
+ * import { discoverFiles } from "./discover_files.ts";
+ * const { files } = await discoverFiles(["."]);
+ * console.log(files.length > 0);
+ * ```
+ */
+export async function discoverFiles(paths: string[]): Promise<Discovery> {
+  const files = new Map<string, FoundFile>();
+  const unreadable: UnreadablePath[] = [];
+  const seenDirs = new Set<string>();
+  const visit = async (path: string, top: boolean): Promise<void> => {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch (e) {
+      if (top && e instanceof Deno.errors.NotFound) {
+        throw new TypeError(`Input "${path}" does not exist; check the path`);
+      }
+      unreadable.push({ path, reason: describe(e) });
+      return;
+    }
+    if (info.isDirectory) {
+      let real: string;
+      try {
+        real = await Deno.realPath(path);
+      } catch (e) {
+        unreadable.push({ path, reason: describe(e) });
+        return;
+      }
+      if (seenDirs.has(real)) return; // a link back into a folder already walked
+      seenDirs.add(real);
+      let names: string[];
+      try {
+        names = (await Array.fromAsync(Deno.readDir(path))).map((e) => e.name);
+      } catch (e) {
+        unreadable.push({ path, reason: describe(e) });
+        return;
+      }
+      names.sort();
+      for (const name of names) await visit(join(path, name), false);
+    } else if (info.isFile) {
+      if (!files.has(path)) files.set(path, { path, size: info.size });
+    }
+  };
+  for (const p of paths) await visit(resolve(p), true);
+  return {
+    files: [...files.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+    unreadable,
+  };
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.NotFound) return "not found (dangling link?)";
+  if (e instanceof Deno.errors.FilesystemLoop) return "symbolic link loop";
+  return (e as Error).message ?? String(e);
+}

@@ -1,0 +1,227 @@
+/**
+ * `ingest()`: CloudTrail files in every shape → the Parquet lake, with every
+ * record accounted for (`read = written + duplicates + rejected`).
+ *
+ * The pipeline: discover → plan (hash, sniff, skip) → stage (DuckDB reads the
+ * JSON, pass 1) → finish (dedup, partitioned Parquet, rejects, pass 2) →
+ * commit (manifest). See `lake.ts` for the layout and crash safety.
+ *
+ * @module
+ */
+import { join, sep } from "node:path";
+import { VERSION } from "../version.ts";
+import { discoverFiles } from "./discover_files.ts";
+import { type EngineOptions, openEngine } from "./_duckdb.ts";
+import { type PlannedFile, planFile, shapeLabel } from "./_plan.ts";
+import { stageFiles } from "./_stage.ts";
+import { finishBatch } from "./_finish_batch.ts";
+import {
+  type Batch,
+  commitBatch,
+  createLake,
+  lockLake,
+  type ManifestFile,
+  readBatches,
+  recoverLake,
+} from "./lake.ts";
+
+/** Options of {@linkcode ingest}. */
+export interface IngestOptions extends EngineOptions {
+  /** Files and folders to read. */
+  inputs: string[];
+  /** The lake folder (created if missing). */
+  lake: string;
+  /** Content bytes per committed batch; default 2 GiB. */
+  batchBytes?: number;
+  /** The command line, recorded in the manifest. */
+  command?: string[];
+  /** Called as work advances (for progress bars). */
+  onProgress?: (p: Progress) => void;
+}
+
+/** Progress of a running ingest. */
+export interface Progress {
+  phase: "scan" | "read" | "write";
+  done: number;
+  total: number;
+}
+
+/** The accounting printed at the end of every ingest. */
+export interface IngestSummary {
+  lake: string;
+  batches: string[];
+  files: {
+    found: number;
+    ingested: number;
+    skipped: { digest: number; alreadyInLake: number; other: number };
+    failed: number;
+  };
+  records: { read: number; written: number; duplicates: number; rejected: number };
+  /** Files that failed, and those skipped for a reason other than digest/already ingested. */
+  problems: { path: string; status: "failed" | "skipped"; reason: string }[];
+  /** Data files removed because a previous ingest was killed before its commit. */
+  recovered: number;
+}
+
+/** Whether anything was refused: the CLI exits with `EXIT.partial` then. */
+export function hasRejects(s: IngestSummary): boolean {
+  return s.files.failed > 0 || s.records.rejected > 0;
+}
+
+function newBatchId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const rand = crypto.getRandomValues(new Uint8Array(4));
+  return `${stamp}-${[...rand].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * Ingests `options.inputs` into the lake at `options.lake`.
+ *
+ * @example
+ * ```ts ignore
+ * import { ingest } from "./ingest.ts";
+ * const summary = await ingest({ inputs: ["./logs"], lake: "./lake" });
+ * console.log(summary.records.written);
+ * ```
+ */
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  if (!Array.isArray(options.inputs) || options.inputs.length === 0) {
+    throw new TypeError("No input given: name at least one file or folder of CloudTrail logs");
+  }
+  if (typeof options.lake !== "string" || options.lake === "") {
+    throw new TypeError("No lake given: pass --lake <dir>");
+  }
+  const batchBytes = options.batchBytes ?? 2 * 1024 ** 3;
+  if (!(batchBytes > 0)) throw new RangeError(`Invalid batch size "${batchBytes}"`);
+  const lake = await createLake(options.lake);
+  const lock = await lockLake(lake);
+  const engine = await openEngine({ ...options, tempDirectory: lake.tmp });
+  try {
+    const committed = await readBatches(lake);
+    const recovered = await recoverLake(lake, committed);
+    const summary: IngestSummary = {
+      lake: lake.root,
+      batches: [],
+      files: { found: 0, ingested: 0, skipped: { digest: 0, alreadyInLake: 0, other: 0 }, failed: 0 },
+      records: { read: 0, written: 0, duplicates: 0, rejected: 0 },
+      problems: [],
+      recovered,
+    };
+    const discovery = await discoverFiles(options.inputs);
+    // Never read the lake's own files as input.
+    const inLake = (p: string) => p === lake.root || p.startsWith(lake.root + sep);
+    const found = discovery.files.filter((f) => !inLake(f.path));
+    summary.files.found = found.length + discovery.unreadable.length;
+    // Content already in the lake is skipped whatever its path.
+    const seen = new Map<string, string>();
+    for (const b of committed) {
+      for (const f of b.files) {
+        if (f.status === "ingested") seen.set(f.sha256, `already in the lake (batch ${b.id})`);
+      }
+    }
+    const planned: PlannedFile[] = discovery.unreadable.map((u) => ({
+      path: u.path,
+      size: 0,
+      sha256: "",
+      contentSize: 0,
+      plan: { kind: "fail", reason: `cannot read: ${u.reason}` },
+    }));
+    for (const [i, file] of found.entries()) {
+      const p = await planFile(file, seen);
+      if (p.sha256 && !seen.has(p.sha256) && p.plan.kind !== "fail") {
+        seen.set(p.sha256, `same content as "${p.path}"`);
+      }
+      planned.push(p);
+      options.onProgress?.({ phase: "scan", done: i + 1, total: found.length });
+    }
+    // Slices of about batchBytes, in path order (CloudTrail paths sort by time).
+    const slices: PlannedFile[][] = [[]];
+    let bytes = 0;
+    for (const p of planned) {
+      if (bytes > batchBytes && slices[slices.length - 1].length > 0) {
+        slices.push([]);
+        bytes = 0;
+      }
+      slices[slices.length - 1].push(p);
+      if (p.plan.kind === "batch" || p.plan.kind === "single") bytes += p.contentSize;
+    }
+    let readDone = 0;
+    for (const slice of slices) {
+      if (slice.length === 0) continue;
+      const batch = await ingestSlice(engine.conn, lake, slice, committed, options, (n) => {
+        options.onProgress?.({ phase: "read", done: readDone + n, total: planned.length });
+      });
+      readDone += slice.length;
+      committed.push(batch);
+      summary.batches.push(batch.id);
+      for (const f of batch.files) {
+        if (f.status === "ingested") summary.files.ingested++;
+        else if (f.status === "failed") summary.files.failed++;
+        else if (f.reason === "CloudTrail digest file") summary.files.skipped.digest++;
+        else if (f.reason?.startsWith("already in the lake")) summary.files.skipped.alreadyInLake++;
+        else summary.files.skipped.other++;
+        if (
+          f.status === "failed" ||
+          (f.status === "skipped" && f.reason !== "CloudTrail digest file" &&
+            !f.reason?.startsWith("already in the lake"))
+        ) {
+          summary.problems.push({ path: f.path, status: f.status, reason: f.reason ?? "" });
+        }
+        summary.records.read += f.records.read;
+        summary.records.written += f.records.written;
+        summary.records.duplicates += f.records.duplicates;
+        summary.records.rejected += f.records.rejected;
+      }
+    }
+    return summary;
+  } finally {
+    engine.close();
+    await lock.release();
+  }
+}
+
+async function ingestSlice(
+  conn: Parameters<typeof stageFiles>[0],
+  lake: Awaited<ReturnType<typeof createLake>>,
+  slice: PlannedFile[],
+  committed: Batch[],
+  options: IngestOptions,
+  onFile: (n: number) => void,
+): Promise<Batch> {
+  const startedAt = new Date();
+  const id = newBatchId(startedAt);
+  const stagingDir = join(lake.staging, id);
+  await Deno.mkdir(stagingDir, { recursive: true });
+  const staged = await stageFiles(conn, stagingDir, slice, onFile);
+  options.onProgress?.({ phase: "write", done: 0, total: 1 });
+  const existing = committed.flatMap((b) => b.dataFiles.map((f) => join(lake.root, f)));
+  const finished = await finishBatch(conn, lake, id, stagingDir, staged, existing);
+  const byPath = new Map(staged.files.filter((s) => !staged.superseded.includes(s.id)).map((
+    s,
+  ) => [s.file.path, s]));
+  const files: ManifestFile[] = slice.map((p) => {
+    const base = { path: p.path, size: p.size, sha256: p.sha256 };
+    const zero = { read: 0, written: 0, duplicates: 0, rejected: 0 };
+    if (p.plan.kind === "skip") return { ...base, status: "skipped", reason: p.plan.reason, records: zero };
+    const s = byPath.get(p.path)!;
+    if (p.plan.kind === "fail") return { ...base, status: "failed", reason: p.plan.reason, records: zero };
+    const shape = shapeLabel(p.plan.sniff);
+    if (s.failure) return { ...base, status: "failed", shape, reason: s.failure, records: zero };
+    return { ...base, status: "ingested", shape, records: finished.counts.get(s.id) ?? zero };
+  });
+  const batch: Batch = {
+    id,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    podtrailVersion: VERSION,
+    duckdbVersion: (await conn.runAndReadAll(`SELECT version()`)).getRowsJson()[0][0] as string,
+    command: options.command ?? [],
+    dataFiles: finished.dataFiles,
+    rejectsFile: finished.rejectsFile,
+    files,
+  };
+  await commitBatch(lake, batch);
+  await Deno.remove(stagingDir, { recursive: true }).catch(() => {});
+  return batch;
+}
+

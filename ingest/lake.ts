@@ -1,0 +1,260 @@
+/**
+ * The lake on disk: layout, the append-only manifest of committed batches,
+ * the ingest lock and crash recovery.
+ *
+ * ```
+ * <lake>/events/day=YYYY-MM-DD/<batch>_<n>.parquet   one row per event (Hive partitions)
+ * <lake>/rejects/<batch>.parquet                     records and files that were refused, with reasons
+ * <lake>/_podtrail/lake.json                         marks the folder as a podtrail lake
+ * <lake>/_podtrail/batches/<batch>.json              the manifest: one file per committed batch, written last
+ * <lake>/_podtrail/staging/<batch>/                  work in progress (removed on recovery)
+ * <lake>/_podtrail/tmp/                              DuckDB's spill directory
+ * <lake>/_podtrail/lock                              held while an ingest runs
+ * ```
+ *
+ * A batch becomes visible only when its manifest file is renamed into
+ * `batches/`; data files that no manifest names are leftovers of a killed
+ * ingest and are removed by {@linkcode recoverLake}.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { LakeError, LakeLockedError } from "../errors.ts";
+
+/** One input file's outcome in a batch. */
+export interface ManifestFile {
+  path: string;
+  size: number;
+  sha256: string;
+  /** `ingested`, `skipped` (digest, already in the lake, not a log file) or `failed`. */
+  status: "ingested" | "skipped" | "failed";
+  /** Detected shape, e.g. `records/lines`. */
+  shape?: string;
+  /** Why it was skipped or failed. */
+  reason?: string;
+  records: { read: number; written: number; duplicates: number; rejected: number };
+}
+
+/** A committed batch: what one ingest run (or one slice of it) added. */
+export interface Batch {
+  id: string;
+  startedAt: string;
+  finishedAt: string;
+  podtrailVersion: string;
+  duckdbVersion: string;
+  command: string[];
+  /** Data files, relative to the lake. */
+  dataFiles: string[];
+  /** The rejects file, relative to the lake, or null. */
+  rejectsFile: string | null;
+  files: ManifestFile[];
+}
+
+/** Paths inside a lake. */
+export class LakePaths {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+  get meta(): string {
+    return join(this.root, "_podtrail");
+  }
+  get marker(): string {
+    return join(this.meta, "lake.json");
+  }
+  get batches(): string {
+    return join(this.meta, "batches");
+  }
+  get staging(): string {
+    return join(this.meta, "staging");
+  }
+  get tmp(): string {
+    return join(this.meta, "tmp");
+  }
+  get lock(): string {
+    return join(this.meta, "lock");
+  }
+  get events(): string {
+    return join(this.root, "events");
+  }
+  get rejects(): string {
+    return join(this.root, "rejects");
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Creates the lake's folders (idempotent). */
+export async function createLake(root: string): Promise<LakePaths> {
+  const p = new LakePaths(root);
+  try {
+    for (const dir of [p.batches, p.staging, p.tmp, p.events, p.rejects]) {
+      await Deno.mkdir(dir, { recursive: true });
+    }
+    if (!(await exists(p.marker))) {
+      await writeAtomic(
+        p.marker,
+        JSON.stringify({ format: "podtrail-lake", version: 1 }, null, 2) + "\n",
+      );
+    }
+  } catch (e) {
+    throw new LakeError(
+      p.root,
+      `Cannot create lake "${p.root}": ${(e as Error).message}; choose a writable folder with --lake`,
+      { cause: e },
+    );
+  }
+  return p;
+}
+
+/** Opens an existing lake for reading; a folder that is not a lake is an error. */
+export async function openLake(root: string): Promise<LakePaths> {
+  const p = new LakePaths(root);
+  if (!(await exists(p.marker))) {
+    throw new LakeError(
+      p.root,
+      `"${p.root}" is not a podtrail lake (no _podtrail/lake.json); create one with: podtrail ingest <logs> --lake ${root}`,
+    );
+  }
+  return p;
+}
+
+/** Writes `text` to `path` through a temporary name and a rename. */
+export async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  if (typeof text === "string") await Deno.writeTextFile(tmp, text);
+  else await Deno.writeFile(tmp, text);
+  await Deno.rename(tmp, path);
+}
+
+/** Reads every committed batch, oldest first. */
+export async function readBatches(p: LakePaths): Promise<Batch[]> {
+  const out: Batch[] = [];
+  try {
+    for await (const entry of Deno.readDir(p.batches)) {
+      if (!entry.isFile || !entry.name.endsWith(".json")) continue;
+      const text = await Deno.readTextFile(join(p.batches, entry.name));
+      try {
+        out.push(JSON.parse(text) as Batch);
+      } catch (e) {
+        throw new LakeError(
+          p.root,
+          `Manifest "${join(p.batches, entry.name)}" is not valid JSON: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  return out.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Writes a batch's manifest: the commit point of an ingest. */
+export async function commitBatch(p: LakePaths, batch: Batch): Promise<void> {
+  await writeAtomic(join(p.batches, `${batch.id}.json`), JSON.stringify(batch, null, 1) + "\n");
+}
+
+/** A held lock; release it when done. */
+export interface LakeLock {
+  release(): Promise<void>;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Takes the lake's ingest lock, or throws {@linkcode LakeLockedError}. A stale lock of a dead process is taken over. */
+export async function lockLake(p: LakePaths): Promise<LakeLock> {
+  const hostname = Deno.hostname();
+  const me = JSON.stringify({ pid: Deno.pid, hostname, since: new Date().toISOString() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const file = await Deno.open(p.lock, { write: true, createNew: true });
+      await file.write(new TextEncoder().encode(me));
+      file.close();
+      return {
+        release: async () => {
+          await Deno.remove(p.lock).catch(() => {});
+        },
+      };
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) {
+        throw new LakeError(
+          p.root,
+          `Cannot lock lake "${p.root}": ${(e as Error).message}; is the folder writable?`,
+          { cause: e },
+        );
+      }
+      let holder: { pid?: number; hostname?: string; since?: string } = {};
+      try {
+        holder = JSON.parse(await Deno.readTextFile(p.lock));
+      } catch {
+        // A lock being written right now reads as empty: treat it as held.
+      }
+      const stale = holder.pid !== undefined && holder.hostname === hostname &&
+        !processAlive(holder.pid);
+      if (!stale) {
+        throw new LakeLockedError(
+          p.root,
+          `pid ${holder.pid ?? "?"} on ${holder.hostname ?? "?"} since ${holder.since ?? "?"}`,
+        );
+      }
+      await Deno.remove(p.lock).catch(() => {});
+    }
+  }
+  throw new LakeLockedError(p.root, "lock could not be taken");
+}
+
+/** Removes what a killed ingest left: staging folders and data files no manifest names. */
+export async function recoverLake(p: LakePaths, batches: Batch[]): Promise<number> {
+  let removed = 0;
+  await Deno.remove(p.staging, { recursive: true }).catch(() => {});
+  await Deno.mkdir(p.staging, { recursive: true });
+  const known = new Set<string>();
+  for (const b of batches) {
+    for (const f of b.dataFiles) known.add(f);
+    if (b.rejectsFile) known.add(b.rejectsFile);
+  }
+  for (const [dir, rel] of [[p.events, "events"], [p.rejects, "rejects"]] as const) {
+    for await (const path of walk(dir, rel)) {
+      if (!known.has(path.rel)) {
+        await Deno.remove(path.abs);
+        removed++;
+      }
+    }
+  }
+  for await (const entry of Deno.readDir(p.batches)) {
+    if (entry.name.includes(".tmp-")) await Deno.remove(join(p.batches, entry.name));
+  }
+  return removed;
+}
+
+async function* walk(dir: string, rel: string): AsyncGenerator<{ abs: string; rel: string }> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  for (const e of entries) {
+    const abs = join(dir, e.name);
+    if (e.isDirectory) yield* walk(abs, `${rel}/${e.name}`);
+    else yield { abs, rel: `${rel}/${e.name}` };
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Opens a lake for reading: a DuckDB session with the views `events` (every
+ * committed event, one row per eventID), `rejects` and `manifest`, limited
+ * to the partitions a time range needs.
+ *
+ * @module
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { type EngineOptions, openEngine, setVariable } from "../ingest/_duckdb.ts";
+import { type Batch, openLake, readBatches } from "../ingest/lake.ts";
+import { FIELDS, UNDATED } from "../ingest/schema.ts";
+import { join } from "node:path";
+
+/** Options of {@linkcode openLakeDb}. */
+export interface OpenLakeOptions extends EngineOptions {
+  /** The lake folder. */
+  lake: string;
+  /** Only events at or after this time. */
+  from?: Date;
+  /** Only events before this time. */
+  to?: Date;
+}
+
+/** An open lake session. */
+export interface LakeDb {
+  conn: DuckDBConnection;
+  lake: string;
+  batches: Batch[];
+  /** The data files the `events` view reads. */
+  files: string[];
+  close(): void;
+}
+
+/** The lake columns after the CloudTrail fields. */
+const PROVENANCE = `extra JSON, _insight BOOLEAN, _source_file VARCHAR, _source_sha256 VARCHAR,
+  _record BIGINT, _batch VARCHAR, _content_hash VARCHAR, day VARCHAR`;
+
+const EMPTY_EVENTS = `SELECT * FROM (SELECT ${
+  FIELDS.map((f) => `NULL::${f.lake} AS "${f.name}"`).join(", ")
+}, ${PROVENANCE.split(",").map((c) => {
+  const [name, type] = c.trim().split(/\s+/);
+  return `NULL::${type} AS ${name}`;
+}).join(", ")}) WHERE false`;
+
+const EMPTY_REJECTS = `SELECT NULL::VARCHAR AS source_file, NULL::VARCHAR AS source_sha256,
+  NULL::BIGINT AS record, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw, NULL::VARCHAR AS batch WHERE false`;
+
+/** Parses a `--from`/`--to` value: ISO-8601 (a date alone means midnight UTC). */
+export function parseTime(value: string, flag: string): Date {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new RangeError(
+      `Invalid ${flag} "${value}": use an ISO-8601 time such as 2026-11-05 or 2026-11-05T14:00:00Z`,
+    );
+  }
+  return d;
+}
+
+/** The day partitions a time range needs (inclusive of both ends' days). */
+function dayInRange(day: string, from?: Date, to?: Date): boolean {
+  if (from && day < from.toISOString().slice(0, 10)) return false;
+  if (to && day > to.toISOString().slice(0, 10)) return false;
+  return true;
+}
+
+/** Opens the lake at `options.lake` and creates its views. */
+export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
+  const paths = await openLake(options.lake);
+  const batches = await readBatches(paths);
+  if (options.from && options.to && options.from >= options.to) {
+    throw new RangeError(`--from must be before --to`);
+  }
+  const ranged = Boolean(options.from || options.to);
+  const files = batches.flatMap((b) => b.dataFiles)
+    .filter((f) => {
+      const day = f.match(/day=([^/]+)\//)?.[1] ?? "";
+      return !ranged || (day !== UNDATED && dayInRange(day, options.from, options.to));
+    })
+    .map((f) => join(paths.root, f));
+  const rejects = batches.flatMap((b) => (b.rejectsFile ? [join(paths.root, b.rejectsFile)] : []));
+  let maxBatchBytes = 16 * 1024 * 1024;
+  for (const b of batches) {
+    const size = (await Deno.stat(join(paths.batches, `${b.id}.json`))).size;
+    maxBatchBytes = Math.max(maxBatchBytes, size + 1024 * 1024);
+  }
+  const engine = await openEngine({ ...options, tempDirectory: undefined });
+  const { conn } = engine;
+  try {
+    await setVariable(conn, "lake_files", files);
+    await setVariable(conn, "lake_rejects", rejects);
+    await setVariable(conn, "lake_batches", batches.map((b) => join(paths.batches, `${b.id}.json`)));
+    await setVariable(conn, "time_from", options.from?.toISOString() ?? null);
+    await setVariable(conn, "time_to", options.to?.toISOString() ?? null);
+    // Undated records (no eventTime) only show when no range is asked for.
+    const range = `(getvariable('time_from') IS NULL OR eventTime >= getvariable('time_from')::TIMESTAMPTZ)
+      AND (getvariable('time_to') IS NULL OR eventTime < getvariable('time_to')::TIMESTAMPTZ)`;
+    await conn.run(
+      files.length > 0
+        ? `CREATE VIEW events AS SELECT * FROM read_parquet(getvariable('lake_files'),
+             hive_partitioning = true, hive_types = {'day': VARCHAR}, union_by_name = true) WHERE ${range}`
+        : `CREATE VIEW events AS ${EMPTY_EVENTS}`,
+    );
+    await conn.run(
+      rejects.length > 0
+        ? `CREATE VIEW rejects AS SELECT * FROM read_parquet(getvariable('lake_rejects'), union_by_name = true)`
+        : `CREATE VIEW rejects AS ${EMPTY_REJECTS}`,
+    );
+    await conn.run(
+      batches.length > 0
+        ? `CREATE VIEW manifest AS SELECT id AS batch, f.path, f.size, f.sha256, f.status, f.shape, f.reason,
+             f.records.read AS records_read, f.records.written AS records_written,
+             f.records.duplicates AS records_duplicates, f.records.rejected AS records_rejected
+           FROM (SELECT id, unnest(files) AS f FROM read_json(getvariable('lake_batches'),
+             columns = {id: 'VARCHAR', files: 'STRUCT(path VARCHAR, size BIGINT, sha256 VARCHAR, status VARCHAR, shape VARCHAR, reason VARCHAR, records STRUCT(read BIGINT, written BIGINT, duplicates BIGINT, rejected BIGINT))[]'},
+             format = 'unstructured', maximum_object_size = ${maxBatchBytes}))`
+        : `CREATE VIEW manifest AS SELECT NULL::VARCHAR AS batch, NULL::VARCHAR AS path WHERE false`,
+    );
+  } catch (e) {
+    engine.close();
+    throw e;
+  }
+  return { conn, lake: paths.root, batches, files, close: () => engine.close() };
+}

@@ -1,0 +1,129 @@
+/**
+ * `queryLake()`: one read-only SQL statement over the lake's views.
+ *
+ * @module
+ */
+import {
+  DuckDBArrayValue,
+  DuckDBDateValue,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  StatementType,
+} from "@duckdb/node-api";
+import { QueryError } from "../errors.ts";
+import { duckdbMessage } from "../ingest/_duckdb.ts";
+import { type LakeDb, type OpenLakeOptions, openLakeDb } from "./open_lake.ts";
+
+/** A query's result: column names and rows of JSON-ready values. */
+export interface QueryResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+const READ_ONLY = new Set<StatementType>([
+  StatementType.SELECT,
+  StatementType.EXPLAIN,
+  StatementType.PRAGMA,
+]);
+
+/** ISO-8601 UTC text of a microsecond timestamp, without trailing zero fractions. */
+function isoMicros(micros: bigint): string {
+  const ms = Number(micros / 1000n) - (micros % 1000n < 0n ? 1 : 0);
+  const frac = Number(((micros % 1000000n) + 1000000n) % 1000000n);
+  const base = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
+  return `${base}${frac ? "." + String(frac).padStart(6, "0").replace(/0+$/, "") : ""}Z`;
+}
+
+/**
+ * Converts a DuckDB value for output: timestamps as ISO-8601 UTC, 64-bit
+ * integers as numbers when safe (else strings), JSON text as parsed JSON
+ * when `json` is set, nested values recursively.
+ */
+export function toPlain(value: unknown, json = false): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (typeof value === "string") {
+    if (!json) return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue) {
+    return isoMicros(value.micros);
+  }
+  if (value instanceof DuckDBDateValue) return value.toString();
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) {
+    return value.items.map((v) => toPlain(v));
+  }
+  if (value instanceof DuckDBMapValue) {
+    return Object.fromEntries(value.entries.map((e) => [String(e.key), toPlain(e.value)]));
+  }
+  if (value instanceof DuckDBStructValue) {
+    return Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, toPlain(v)]));
+  }
+  if (typeof value === "object") return String(value);
+  return value;
+}
+
+/** Runs a read-only statement on an open lake and returns plain rows. */
+export async function runReadOnly(db: LakeDb, sql: string): Promise<QueryResult> {
+  let prepared;
+  try {
+    const statements = await db.conn.extractStatements(sql);
+    if (statements.count !== 1) {
+      throw new QueryError(`Give exactly one SQL statement (got ${statements.count})`);
+    }
+    prepared = await statements.prepare(0);
+  } catch (e) {
+    if (e instanceof QueryError) throw e;
+    throw new QueryError(`SQL error: ${duckdbMessage(e)}`, { cause: e });
+  }
+  if (!READ_ONLY.has(prepared.statementType)) {
+    throw new QueryError(
+      `Only read-only statements (SELECT, EXPLAIN, DESCRIBE) run over the lake; got ${
+        StatementType[prepared.statementType]
+      }`,
+    );
+  }
+  try {
+    const result = await prepared.runAndReadAll();
+    const columns = result.columnNames();
+    const isJson = result.columnTypes().map((t) => t.alias === "JSON");
+    const rows = result.getRows().map((row) =>
+      Object.fromEntries(columns.map((c, i) => [c, toPlain(row[i], isJson[i])]))
+    );
+    return { columns, rows };
+  } catch (e) {
+    throw new QueryError(`SQL error: ${duckdbMessage(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Opens the lake, runs one read-only SQL statement, closes the lake.
+ *
+ * @example
+ * ```ts ignore
+ * import { queryLake } from "./query_lake.ts";
+ * const { rows } = await queryLake({ lake: "./lake", sql: "SELECT count(*) AS n FROM events" });
+ * ```
+ */
+export async function queryLake(options: OpenLakeOptions & { sql: string }): Promise<QueryResult> {
+  if (typeof options.sql !== "string" || options.sql.trim() === "") {
+    throw new TypeError("No SQL given: pass the query as the last argument");
+  }
+  const db = await openLakeDb(options);
+  try {
+    return await runReadOnly(db, options.sql);
+  } finally {
+    db.close();
+  }
+}

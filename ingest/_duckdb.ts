@@ -7,7 +7,7 @@
 import {
   type DuckDBConnection,
   DuckDBInstance,
-  type DuckDBMaterializedResult,
+  type DuckDBResultReader,
   LIST,
   listValue,
   VARCHAR,
@@ -72,7 +72,7 @@ export async function runBound(
   conn: DuckDBConnection,
   sql: string,
   params: Param[] = [],
-): Promise<DuckDBMaterializedResult> {
+): Promise<DuckDBResultReader> {
   if (params.length === 0) return await conn.runAndReadAll(sql);
   const prepared = await conn.prepare(sql);
   params.forEach((p, i) => {

@@ -184,6 +184,6 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
 /** Sniffs `path`: gzip or not, BOM, layout and wrapper of its JSON content. */
 export async function sniffFile(path: string): Promise<Sniff> {
   const { bytes, gzip } = await readPrefix(path);
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
   return { gzip, ...sniffText(text) };
 }

@@ -15,6 +15,7 @@ import { type EngineOptions, openEngine } from "./_duckdb.ts";
 import { type PlannedFile, planFile, shapeLabel } from "./_plan.ts";
 import { stageFiles } from "./_stage.ts";
 import { finishBatch } from "./_finish_batch.ts";
+import { failpoint } from "./_failpoint.ts";
 import {
   type Batch,
   commitBatch,
@@ -193,6 +194,7 @@ async function ingestSlice(
   const stagingDir = join(lake.staging, id);
   await Deno.mkdir(stagingDir, { recursive: true });
   const staged = await stageFiles(conn, stagingDir, slice, onFile);
+  failpoint("staged");
   options.onProgress?.({ phase: "write", done: 0, total: 1 });
   const existing = committed.flatMap((b) => b.dataFiles.map((f) => join(lake.root, f)));
   const finished = await finishBatch(conn, lake, id, stagingDir, staged, existing);
@@ -220,6 +222,7 @@ async function ingestSlice(
     rejectsFile: finished.rejectsFile,
     files,
   };
+  failpoint("moved");
   await commitBatch(lake, batch);
   await Deno.remove(stagingDir, { recursive: true }).catch(() => {});
   return batch;

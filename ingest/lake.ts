@@ -20,6 +20,7 @@
  */
 import { join, resolve } from "node:path";
 import { LakeError, LakeLockedError } from "../errors.ts";
+import { failpoint } from "./_failpoint.ts";
 
 /** One input file's outcome in a batch. */
 export interface ManifestFile {
@@ -128,10 +129,15 @@ export async function openLake(root: string): Promise<LakePaths> {
 }
 
 /** Writes `text` to `path` through a temporary name and a rename. */
-export async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
+export async function writeAtomic(
+  path: string,
+  text: string | Uint8Array,
+  beforeRename?: () => void,
+): Promise<void> {
   const tmp = `${path}.tmp-${Deno.pid}`;
   if (typeof text === "string") await Deno.writeTextFile(tmp, text);
   else await Deno.writeFile(tmp, text);
+  beforeRename?.();
   await Deno.rename(tmp, path);
 }
 
@@ -161,7 +167,11 @@ export async function readBatches(p: LakePaths): Promise<Batch[]> {
 
 /** Writes a batch's manifest: the commit point of an ingest. */
 export async function commitBatch(p: LakePaths, batch: Batch): Promise<void> {
-  await writeAtomic(join(p.batches, `${batch.id}.json`), JSON.stringify(batch, null, 1) + "\n");
+  await writeAtomic(
+    join(p.batches, `${batch.id}.json`),
+    JSON.stringify(batch, null, 1) + "\n",
+    () => failpoint("manifest"),
+  );
 }
 
 /** A held lock; release it when done. */

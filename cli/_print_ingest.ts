@@ -26,7 +26,9 @@ export function printIngestSummary(s: IngestSummary, io: CliIO, json: boolean): 
     lines.push("nothing new: every input is already in the lake or was skipped");
   }
   if (s.recovered > 0) {
-    lines.push(`recovered: removed ${s.recovered} uncommitted file(s) left by an interrupted ingest`);
+    lines.push(
+      `recovered: removed ${s.recovered} uncommitted file(s) left by an interrupted ingest`,
+    );
   }
   for (const p of s.problems.slice(0, 50)) {
     lines.push(`${p.status}: ${JSON.stringify(p.path)}: ${p.reason}`);
@@ -48,7 +50,9 @@ export function progressPrinter(io: CliIO): (p: Progress) => void {
     const width = 30;
     const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : 0;
     io.stderr(
-      `\r${p.phase.padEnd(5)} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${p.done}/${p.total}\x1b[K`,
+      `\r${p.phase.padEnd(5)} [${"#".repeat(filled)}${
+        " ".repeat(width - filled)
+      }] ${p.done}/${p.total}\x1b[K`,
     );
     if (p.phase === "write") io.stderr("\r\x1b[K");
   };

@@ -95,7 +95,11 @@ export function duckdbMessage(error: unknown): string {
 }
 
 /** Binds `value` to the DuckDB variable `name` (read with `getvariable('name')`), for statements that cannot take parameters (views, CREATE … AS). */
-export async function setVariable(conn: DuckDBConnection, name: string, value: Param): Promise<void> {
+export async function setVariable(
+  conn: DuckDBConnection,
+  name: string,
+  value: Param,
+): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new TypeError(`Bad variable name "${name}"`);
   await runBound(conn, `SET VARIABLE ${name} = $1`, [value]);
 }

@@ -51,7 +51,9 @@ export async function finishBatch(
   existingFiles: string[],
 ): Promise<Finished> {
   const counts = new Map<number, FileCounts>();
-  for (const f of staged.files) counts.set(f.id, { read: 0, written: 0, duplicates: 0, rejected: 0 });
+  for (const f of staged.files) {
+    counts.set(f.id, { read: 0, written: 0, duplicates: 0, rejected: 0 });
+  }
   const failures = staged.files.filter((f) => f.failure);
   let rejectsFile: string | null = null;
   const dataFiles: string[] = [];
@@ -59,8 +61,10 @@ export async function finishBatch(
   if (staged.parts.length > 0) {
     await setVariable(conn, "stage_parts", staged.parts);
     await setVariable(conn, "superseded", staged.superseded.map(String));
-    await conn.run(`CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'))
-      WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`);
+    await conn.run(
+      `CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'))
+      WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`,
+    );
     // Duplicates inside the batch: the first occurrence (file order, then position) stays.
     await conn.run(`CREATE OR REPLACE TEMP TABLE _dups AS
       SELECT ${KEY} AS k, min({f: _file_id, r: _record}) AS keep
@@ -111,7 +115,9 @@ export async function finishBatch(
     const writtenRows = Number(copied.getRowsJson()[0]?.[0] ?? 0);
     const expected = [...counts.values()].reduce((a, c) => a + c.written, 0);
     if (writtenRows !== expected) {
-      throw new Error(`Internal accounting mismatch: wrote ${writtenRows} rows, counted ${expected}`);
+      throw new Error(
+        `Internal accounting mismatch: wrote ${writtenRows} rows, counted ${expected}`,
+      );
     }
     for await (const path of walk(eventsDir)) {
       const rel = relative(stagingDir, path);
@@ -125,7 +131,9 @@ export async function finishBatch(
   // Rejects: refused records with their raw text, and files that could not be read at all.
   const rejectedRecords = [...counts.values()].reduce((a, c) => a + c.rejected, 0);
   if (rejectedRecords > 0 || failures.length > 0) {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _file_failures (_file_id INTEGER, reason VARCHAR)`);
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE _file_failures (_file_id INTEGER, reason VARCHAR)`,
+    );
     for (const f of failures) {
       await runBound(conn, `INSERT INTO _file_failures VALUES ($1, $2)`, [f.id, f.failure!]);
     }

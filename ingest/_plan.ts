@@ -98,7 +98,10 @@ export async function planFile(
   }
   if (sniff.wrapper === "unknown") {
     return planned(
-      { kind: "fail", reason: "not CloudTrail: its first item is not a CloudTrail record or envelope" },
+      {
+        kind: "fail",
+        reason: "not CloudTrail: its first item is not a CloudTrail record or envelope",
+      },
       sha256,
       contentSize,
     );

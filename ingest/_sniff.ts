@@ -87,7 +87,12 @@ async function readPrefix(path: string): Promise<{ bytes: Uint8Array; gzip: bool
   return { bytes, gzip };
 }
 
-const DIGEST_KEYS = ["digestStartTime", "digestEndTime", "digestS3Bucket", "previousDigestSignature"];
+const DIGEST_KEYS = [
+  "digestStartTime",
+  "digestEndTime",
+  "digestS3Bucket",
+  "previousDigestSignature",
+];
 
 /** Scans the prefix as JSON text: top-level layout and the keys of the first item. */
 export function sniffText(text: string): Omit<Sniff, "gzip"> {

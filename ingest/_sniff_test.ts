@@ -10,11 +10,29 @@ Deno.test("sniffText() detects the wrapper and layout from content", async (t) =
     ["single record", '{"eventVersion":"1.08","eventTime":"x"}', "record", "lines", false],
     ["JSON lines", '{"eventName":"A"}\n{"eventName":"B"}\n', "record", "lines", true],
     ["lookup-events", '{"Events":[{"CloudTrailEvent":"{}"}]}', "lookup", "lines", false],
-    ["EventBridge", '{"version":"0","detail-type":"AWS API Call via CloudTrail","detail":{}}', "eventbridge", "lines", false],
+    [
+      "EventBridge",
+      '{"version":"0","detail-type":"AWS API Call via CloudTrail","detail":{}}',
+      "eventbridge",
+      "lines",
+      false,
+    ],
     ["ECS", '{"@timestamp":"x","event":{"original":"{}"}}', "ecs", "lines", false],
-    ["digest", '{"awsAccountId":"1","digestStartTime":"x","logFiles":[]}', "digest", "lines", false],
+    [
+      "digest",
+      '{"awsAccountId":"1","digestStartTime":"x","logFiles":[]}',
+      "digest",
+      "lines",
+      false,
+    ],
     ["other JSON", '{"doc":"x","status":"ok"}', "unknown", "lines", false],
-    ["keys of nested objects are not item keys", '{"a":{"eventName":"x"}}', "unknown", "lines", false],
+    [
+      "keys of nested objects are not item keys",
+      '{"a":{"eventName":"x"}}',
+      "unknown",
+      "lines",
+      false,
+    ],
   ];
   for (const [name, text, wrapper, container, multi] of cases) {
     await t.step(name, () => {

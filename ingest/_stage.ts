@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createReadStream, createWriteStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { pipeline } from "node:stream/promises";
-import { Transform } from "node:stream";
+import { Transform, Writable } from "node:stream";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { duckdbMessage, runBound, setVariable } from "./_duckdb.ts";
 import type { PlannedFile } from "./_plan.ts";
@@ -87,7 +87,9 @@ export async function stageFiles(
     try {
       await runBound(
         conn,
-        `COPY (${recordsBatchSql(container, objectSize(group.map((g) => g.file)))}) TO $2 ${COPY_OPTIONS}`,
+        `COPY (${
+          recordsBatchSql(container, objectSize(group.map((g) => g.file)))
+        }) TO $2 ${COPY_OPTIONS}`,
         [group.map((g) => g.file.path), out],
       );
       parts.push(out);
@@ -114,7 +116,9 @@ export async function stageFiles(
     try {
       if (bom) readPath = await stripBom(readPath, join(dir, `bom_${staged.id}.json`));
       const sql = singleFileSql(container, objectSize([staged.file]));
-      const target = smallTable ? `INSERT INTO _small ${sql}` : `CREATE TEMP TABLE _small AS ${sql}`;
+      const target = smallTable
+        ? `INSERT INTO _small ${sql}`
+        : `CREATE TEMP TABLE _small AS ${sql}`;
       await setVariable(conn, "read_path", readPath);
       await setVariable(conn, "file_id", staged.id);
       await conn.run(target);
@@ -165,9 +169,11 @@ async function describeFailure(file: PlannedFile, error: unknown): Promise<strin
   if (file.plan.kind !== "batch" && file.plan.kind !== "single") return message;
   if (file.plan.sniff.gzip) {
     try {
-      await pipeline(createReadStream(file.path), createGunzip(), async function* (src) {
-        for await (const _ of src) { /* drain */ }
-      });
+      await pipeline(
+        createReadStream(file.path),
+        createGunzip(),
+        new Writable({ write: (_c, _e, cb) => cb() }),
+      );
     } catch (e) {
       return `corrupt or truncated gzip: ${(e as Error).message}`;
     }

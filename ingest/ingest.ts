@@ -12,7 +12,7 @@ import { join, sep } from "node:path";
 import { VERSION } from "../version.ts";
 import { discoverFiles } from "./discover_files.ts";
 import { type EngineOptions, openEngine } from "./_duckdb.ts";
-import { type PlannedFile, planFile, shapeLabel } from "./_plan.ts";
+import { planFile, type PlannedFile, shapeLabel } from "./_plan.ts";
 import { stageFiles } from "./_stage.ts";
 import { finishBatch } from "./_finish_batch.ts";
 import { failpoint } from "./_failpoint.ts";
@@ -103,7 +103,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const summary: IngestSummary = {
       lake: lake.root,
       batches: [],
-      files: { found: 0, ingested: 0, skipped: { digest: 0, alreadyInLake: 0, other: 0 }, failed: 0 },
+      files: {
+        found: 0,
+        ingested: 0,
+        skipped: { digest: 0, alreadyInLake: 0, other: 0 },
+        failed: 0,
+      },
       records: { read: 0, written: 0, duplicates: 0, rejected: 0 },
       problems: [],
       recovered,
@@ -198,15 +203,21 @@ async function ingestSlice(
   options.onProgress?.({ phase: "write", done: 0, total: 1 });
   const existing = committed.flatMap((b) => b.dataFiles.map((f) => join(lake.root, f)));
   const finished = await finishBatch(conn, lake, id, stagingDir, staged, existing);
-  const byPath = new Map(staged.files.filter((s) => !staged.superseded.includes(s.id)).map((
-    s,
-  ) => [s.file.path, s]));
+  const byPath = new Map(
+    staged.files.filter((s) => !staged.superseded.includes(s.id)).map((
+      s,
+    ) => [s.file.path, s]),
+  );
   const files: ManifestFile[] = slice.map((p) => {
     const base = { path: p.path, size: p.size, sha256: p.sha256 };
     const zero = { read: 0, written: 0, duplicates: 0, rejected: 0 };
-    if (p.plan.kind === "skip") return { ...base, status: "skipped", reason: p.plan.reason, records: zero };
+    if (p.plan.kind === "skip") {
+      return { ...base, status: "skipped", reason: p.plan.reason, records: zero };
+    }
     const s = byPath.get(p.path)!;
-    if (p.plan.kind === "fail") return { ...base, status: "failed", reason: p.plan.reason, records: zero };
+    if (p.plan.kind === "fail") {
+      return { ...base, status: "failed", reason: p.plan.reason, records: zero };
+    }
     const shape = shapeLabel(p.plan.sniff);
     if (s.failure) return { ...base, status: "failed", shape, reason: s.failure, records: zero };
     return { ...base, status: "ingested", shape, records: finished.counts.get(s.id) ?? zero };
@@ -227,4 +238,3 @@ async function ingestSlice(
   await Deno.remove(stagingDir, { recursive: true }).catch(() => {});
   return batch;
 }
-

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type IngestSummary, ingest } from "./ingest.ts";
+import { ingest, type IngestSummary } from "./ingest.ts";
 import { queryLake } from "../queries/query_lake.ts";
 import { LakePaths, lockLake } from "./lake.ts";
 import { LakeLockedError } from "../errors.ts";
@@ -11,7 +11,11 @@ const SHAPES = new URL("./testdata/shapes/", import.meta.url).pathname;
 
 function assertAccounting(s: IngestSummary): void {
   const r = s.records;
-  assert.equal(r.read, r.written + r.duplicates + r.rejected, "read = written + duplicates + rejected");
+  assert.equal(
+    r.read,
+    r.written + r.duplicates + r.rejected,
+    "read = written + duplicates + rejected",
+  );
 }
 
 async function rows(lake: string, sql: string) {
@@ -76,15 +80,21 @@ Deno.test("ingest() reads every shape detected from content", async (t) => {
         `SELECT _record, _source_sha256 FROM events WHERE _source_file LIKE '%batches.jsonl' ORDER BY _record`,
       );
       assert.deepEqual(r.map((x) => x._record), [0, 1, 2, 3]);
-      const sha = await crypto.subtle.digest("SHA-256", await Deno.readFile(join(SHAPES, "batches.jsonl")));
+      const sha = await crypto.subtle.digest(
+        "SHA-256",
+        await Deno.readFile(join(SHAPES, "batches.jsonl")),
+      );
       const hex = [...new Uint8Array(sha)].map((b) => b.toString(16).padStart(2, "0")).join("");
       assert.equal(r[0]._source_sha256, hex);
     });
     await t.step("Insights records are kept and marked", async () => {
-      const r = await rows(lake, `SELECT eventType, insightDetails->>'insightType' AS k FROM events WHERE _insight`);
+      const r = await rows(
+        lake,
+        `SELECT eventType, insightDetails->>'insightType' AS k FROM events WHERE _insight`,
+      );
       assert.deepEqual(r, [{ eventType: "AwsCloudTrailInsight", k: "ApiCallRateInsight" }]);
     });
-    await t.step("partitions are Hive-style days", async () => {
+    await t.step("partitions are Hive-style days", () => {
       const days = [...Deno.readDirSync(join(lake, "events"))].map((e) => e.name);
       assert.deepEqual(days, ["day=2026-11-05"]);
     });
@@ -106,7 +116,11 @@ Deno.test("ingest() keeps what the schema does not know in extra", async () => {
     assert.equal(s.records.written, 3);
     const r = await rows(lake, `SELECT eventID[-1:] AS i, extra FROM events ORDER BY 1`);
     assert.deepEqual(r[0].extra, { newTopLevelField: { x: [1, 2] }, readOnly: "maybe" });
-    assert.equal((r[1].extra as { userIdentity: { futureIdentityField: string } }).userIdentity.futureIdentityField, "kept");
+    assert.equal(
+      (r[1].extra as { userIdentity: { futureIdentityField: string } }).userIdentity
+        .futureIdentityField,
+      "kept",
+    );
     assert.deepEqual(r[2].extra, { userIdentity: "not an object" });
   });
 });
@@ -159,7 +173,10 @@ Deno.test("ingest() rejects what it cannot read, with reasons, and ingests the r
     await writeRecords(join(logs, "good.json.gz"), [record(1), record(2)]);
     const gz = gzipSync(JSON.stringify({ Records: [record(3), record(4)] }));
     await Deno.writeFile(join(logs, "truncated.json.gz"), gz.subarray(0, gz.length - 30));
-    await Deno.writeTextFile(join(logs, "invalid.json"), '{"Records":[{"eventName":"A" "eventSource"}]}');
+    await Deno.writeTextFile(
+      join(logs, "invalid.json"),
+      '{"Records":[{"eventName":"A" "eventSource"}]}',
+    );
     await writeRecords(join(logs, "types.json"), [
       record(5, { eventTime: "yesterday-ish" }),
       record(6, { eventTime: 1730800000 }),

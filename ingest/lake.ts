@@ -109,7 +109,9 @@ export async function createLake(root: string): Promise<LakePaths> {
   } catch (e) {
     throw new LakeError(
       p.root,
-      `Cannot create lake "${p.root}": ${(e as Error).message}; choose a writable folder with --lake`,
+      `Cannot create lake "${p.root}": ${
+        (e as Error).message
+      }; choose a writable folder with --lake`,
       { cause: e },
     );
   }

@@ -100,7 +100,11 @@ export function typedRecordsSql(inner: string): string {
 
 /** `read_json` options shared by every reader. */
 function readOptions(format: Container, maxObjectSize: number): string {
-  const f = format === "array" ? "array" : format === "lines" ? "newline_delimited" : "unstructured";
+  const f = format === "array"
+    ? "array"
+    : format === "lines"
+    ? "newline_delimited"
+    : "unstructured";
   return `format = '${f}', maximum_object_size = ${Math.trunc(maxObjectSize)}`;
 }
 
@@ -110,13 +114,15 @@ function readOptions(format: Container, maxObjectSize: number): string {
  * `_record` is the index in the file's Records array.
  */
 export function recordsBatchSql(format: Container, maxObjectSize: number): string {
-  return typedRecordsSql(`SELECT f.file_id AS _file_id, u._record, u.r, NULL::VARCHAR AS _item_error,
+  return typedRecordsSql(
+    `SELECT f.file_id AS _file_id, u._record, u.r, NULL::VARCHAR AS _item_error,
       NULL::VARCHAR AS _raw
     FROM (
       SELECT filename, unnest(Records) AS r, unnest(range(len(Records))) AS _record
       FROM read_json($1, columns = {Records: 'MAP(VARCHAR, JSON)[]'}, filename = true,
         ${readOptions(format, maxObjectSize)})
-    ) u JOIN _files f ON f.read_path = u.filename`);
+    ) u JOIN _files f ON f.read_path = u.filename`,
+  );
 }
 
 /** Checks a batch's staging rows: files whose `_record` repeats held more than one object. */

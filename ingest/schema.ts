@@ -77,9 +77,7 @@ export const FIELDS: readonly Field[] = [
 export const FIELD_NAMES: ReadonlySet<string> = new Set(FIELDS.map((x) => x.name));
 
 /** The record as a DuckDB STRUCT type of read types (for `Records` arrays and `from_json`). */
-export const RECORD_READ_TYPE = `STRUCT(${
-  FIELDS.map((x) => `"${x.name}" ${x.read}`).join(", ")
-})`;
+export const RECORD_READ_TYPE = `STRUCT(${FIELDS.map((x) => `"${x.name}" ${x.read}`).join(", ")})`;
 
 /** A DuckDB `columns=` struct literal for reading records directly. */
 export function columnsLiteral(fields: readonly Field[] = FIELDS): string {

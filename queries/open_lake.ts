@@ -37,10 +37,12 @@ const PROVENANCE = `extra JSON, _insight BOOLEAN, _source_file VARCHAR, _source_
 
 const EMPTY_EVENTS = `SELECT * FROM (SELECT ${
   FIELDS.map((f) => `NULL::${f.lake} AS "${f.name}"`).join(", ")
-}, ${PROVENANCE.split(",").map((c) => {
-  const [name, type] = c.trim().split(/\s+/);
-  return `NULL::${type} AS ${name}`;
-}).join(", ")}) WHERE false`;
+}, ${
+  PROVENANCE.split(",").map((c) => {
+    const [name, type] = c.trim().split(/\s+/);
+    return `NULL::${type} AS ${name}`;
+  }).join(", ")
+}) WHERE false`;
 
 const EMPTY_REJECTS = `SELECT NULL::VARCHAR AS source_file, NULL::VARCHAR AS source_sha256,
   NULL::BIGINT AS record, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw, NULL::VARCHAR AS batch WHERE false`;
@@ -89,11 +91,16 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
   try {
     await setVariable(conn, "lake_files", files);
     await setVariable(conn, "lake_rejects", rejects);
-    await setVariable(conn, "lake_batches", batches.map((b) => join(paths.batches, `${b.id}.json`)));
+    await setVariable(
+      conn,
+      "lake_batches",
+      batches.map((b) => join(paths.batches, `${b.id}.json`)),
+    );
     await setVariable(conn, "time_from", options.from?.toISOString() ?? null);
     await setVariable(conn, "time_to", options.to?.toISOString() ?? null);
     // Undated records (no eventTime) only show when no range is asked for.
-    const range = `(getvariable('time_from') IS NULL OR eventTime >= getvariable('time_from')::TIMESTAMPTZ)
+    const range =
+      `(getvariable('time_from') IS NULL OR eventTime >= getvariable('time_from')::TIMESTAMPTZ)
       AND (getvariable('time_to') IS NULL OR eventTime < getvariable('time_to')::TIMESTAMPTZ)`;
     await conn.run(
       files.length > 0

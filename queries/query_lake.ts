@@ -15,7 +15,7 @@ import {
 } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
 import { duckdbMessage } from "../ingest/_duckdb.ts";
-import { type LakeDb, type OpenLakeOptions, openLakeDb } from "./open_lake.ts";
+import { type LakeDb, openLakeDb, type OpenLakeOptions } from "./open_lake.ts";
 
 /** A query's result: column names and rows of JSON-ready values. */
 export interface QueryResult {

@@ -13,7 +13,9 @@ async function makeLogs(dir: string): Promise<void> {
   let previous: unknown[] = [];
   for (let f = 0; f < 40; f++) {
     const recs: unknown[] = [];
-    for (let r = 0; r < 500; r++) recs.push(record(++i, { eventTime: `2026-11-0${1 + (f % 5)}T10:00:00Z` }));
+    for (let r = 0; r < 500; r++) {
+      recs.push(record(++i, { eventTime: `2026-11-0${1 + (f % 5)}T10:00:00Z` }));
+    }
     if (f > 0) recs.push(previous[7]); // a re-delivered duplicate in most files
     previous = recs;
     await writeRecords(join(dir, `f${String(f).padStart(3, "0")}.json.gz`), recs);
@@ -21,7 +23,14 @@ async function makeLogs(dir: string): Promise<void> {
 }
 
 async function count(lake: string): Promise<{ n: number; ids: number }> {
-  const r = await cli(["query", "--lake", lake, "--format", "json", "SELECT count(*) AS n, count(DISTINCT eventID) AS ids FROM events"]);
+  const r = await cli([
+    "query",
+    "--lake",
+    lake,
+    "--format",
+    "json",
+    "SELECT count(*) AS n, count(DISTINCT eventID) AS ids FROM events",
+  ]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout)[0];
 }
@@ -91,7 +100,10 @@ Deno.test("a second ingest into a locked lake exits 4 and changes nothing", asyn
     await writeRecords(join(logs, "b.json"), [record(2)]);
     const r = await spawnCli(["ingest", logs, "--lake", lake]).output();
     assert.equal(r.code, 4);
-    assert.match(new TextDecoder().decode(r.stderr), /^podtrail: Lake ".*" is locked by another ingest/);
+    assert.match(
+      new TextDecoder().decode(r.stderr),
+      /^podtrail: Lake ".*" is locked by another ingest/,
+    );
     await Deno.remove(join(lake, "_podtrail", "lock"));
     assert.deepEqual(await count(lake), { n: 1, ids: 1 });
   });

@@ -38,7 +38,8 @@ Deno.test("ingest() accepts every real sample with exactly its records", async (
     const summary = await ingest({ inputs: [REAL_SAMPLES], lake });
     const { rows } = await queryLake({
       lake,
-      sql: `SELECT path, status, reason, records_read AS r, records_written AS w FROM manifest ORDER BY path`,
+      sql:
+        `SELECT path, status, reason, records_read AS r, records_written AS w FROM manifest ORDER BY path`,
     });
     const json = rows.filter((r) => String(r.path).endsWith(".json"));
     assert.equal(json.length, 67);

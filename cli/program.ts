@@ -9,6 +9,7 @@ import { EXIT } from "./exit_codes.ts";
 import { LakeError, LakeLockedError, OutputExistsError, QueryError } from "../errors.ts";
 import { registerIngest } from "./ingest.ts";
 import { registerQuery } from "./query.ts";
+import { registerGenerate } from "./generate.ts";
 import { VERSION } from "../version.ts";
 
 /** A command file's contribution: adds itself to the program. */
@@ -25,7 +26,7 @@ export interface CliIO {
   stderrIsTty: boolean;
 }
 
-const REGISTRY: Register[] = [registerIngest, registerQuery];
+const REGISTRY: Register[] = [registerIngest, registerQuery, registerGenerate];
 
 /** Adds a command module (used by modules that register late, e.g. plugins in tests). */
 export function addCommand(register: Register): void {

@@ -9,6 +9,7 @@
 import { dirname, join, relative } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { runBound, setVariable } from "./_duckdb.ts";
+import { traced } from "./_trace.ts";
 import type { Staged } from "./_stage.ts";
 import type { LakePaths } from "./lake.ts";
 import { FIELDS, UNDATED } from "./schema.ts";
@@ -65,53 +66,65 @@ export async function finishBatch(
       `CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'))
       WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`,
     );
-    // Duplicates inside the batch: the first occurrence (file order, then position) stays.
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _dups AS
-      SELECT ${KEY} AS k, min({f: _file_id, r: _record}) AS keep
-      FROM _stage WHERE _reject IS NULL GROUP BY ALL HAVING count(*) > 1`);
+    // One scan of the key columns: a 128-bit hash of each record's dedup key.
+    await traced("keys", () =>
+      conn.run(`CREATE OR REPLACE TEMP TABLE _keys AS
+        SELECT _file_id AS f, _record AS r, _reject IS NOT NULL AS rejected,
+          CASE WHEN _reject IS NULL THEN md5_number(${KEY}) END AS k,
+          coalesce(strftime(eventTime, '%Y-%m-%d'), '${UNDATED}') AS day
+        FROM _stage`));
     // Duplicates of events already in the lake: only the days this batch touches are read.
-    const days = (await conn.runAndReadAll(
-      `SELECT DISTINCT coalesce(strftime(eventTime, '%Y-%m-%d'), '${UNDATED}') FROM _stage WHERE _reject IS NULL`,
-    )).getRowsJson().map((r) => String(r[0]));
+    const days = (await conn.runAndReadAll(`SELECT DISTINCT day FROM _keys WHERE NOT rejected`))
+      .getRowsJson().map((r) => String(r[0]));
     const overlapping = existingFiles.filter((f) => days.some((d) => f.includes(`/day=${d}/`)));
     if (overlapping.length > 0) {
       await setVariable(conn, "overlapping", overlapping);
       await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys AS
-        SELECT DISTINCT ${KEY} AS k FROM read_parquet(getvariable('overlapping'), union_by_name = true)`);
+        SELECT DISTINCT md5_number(${KEY}) AS k
+        FROM read_parquet(getvariable('overlapping'), union_by_name = true)`);
     } else {
-      await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys (k VARCHAR)`);
+      await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys (k HUGEINT)`);
+    }
+    // The rows to drop: re-deliveries of lake events, and every occurrence in
+    // the batch but the first (file order, then position).
+    await traced("dups", () =>
+      conn.run(`CREATE OR REPLACE TEMP TABLE _dup_rows AS
+        WITH first AS (SELECT k, min({f: f, r: r}) AS keep FROM _keys WHERE k IS NOT NULL
+                       GROUP BY k HAVING count(*) > 1)
+        SELECT f, r FROM _keys WHERE k IN (SELECT k FROM _lake_keys)
+        UNION
+        SELECT _keys.f, _keys.r FROM _keys JOIN first USING (k) WHERE {f: _keys.f, r: _keys.r} <> first.keep`));
+    const rows = (await conn.runAndReadAll(`
+      SELECT f, count(*) AS n, count(*) FILTER (rejected) AS rejected,
+        (SELECT count(*) FROM _dup_rows d WHERE d.f = _keys.f) AS dups
+      FROM _keys GROUP BY f`)).getRowsJson();
+    for (const [f, n, rejected, dups] of rows) {
+      const c = counts.get(Number(f))!;
+      c.read += Number(n);
+      c.rejected += Number(rejected);
+      c.duplicates += Number(dups);
+      c.written += Number(n) - Number(rejected) - Number(dups);
     }
     await conn.run(`CREATE OR REPLACE TEMP VIEW _classified AS
       SELECT s.*, CASE
         WHEN s._reject IS NOT NULL THEN 'rejected'
-        WHEN EXISTS (SELECT 1 FROM _lake_keys l WHERE l.k = ${key("s.")}) THEN 'duplicate'
-        WHEN EXISTS (SELECT 1 FROM _dups d WHERE d.k = ${key("s.")}
-          AND d.keep <> {f: s._file_id, r: s._record}) THEN 'duplicate'
+        WHEN EXISTS (SELECT 1 FROM _dup_rows d WHERE d.f = s._file_id AND d.r = s._record) THEN 'duplicate'
         ELSE 'written' END AS _status
       FROM _stage s`);
-    await conn.run(`CREATE OR REPLACE TEMP TABLE _counts AS
-      SELECT _file_id, _status, count(*) AS n FROM _classified GROUP BY ALL`);
-    for (const row of (await conn.runAndReadAll(`SELECT * FROM _counts`)).getRowsJson()) {
-      const c = counts.get(Number(row[0]))!;
-      const n = Number(row[2]);
-      c.read += n;
-      if (row[1] === "written") c.written += n;
-      else if (row[1] === "duplicate") c.duplicates += n;
-      else c.rejected += n;
-    }
     const columns = FIELDS.map((f) => `c."${f.name}"`).join(", ");
     const eventsDir = join(stagingDir, "events");
-    const copied = await runBound(
-      conn,
-      `COPY (
+    const copied = await traced("events copy", () =>
+      runBound(
+        conn,
+        `COPY (
         SELECT ${columns}, c.extra, c.eventType = 'AwsCloudTrailInsight' AS _insight,
           f.path AS _source_file, f.sha256 AS _source_sha256, c._record, $2 AS _batch,
           c._content_hash, coalesce(strftime(c.eventTime, '%Y-%m-%d'), '${UNDATED}') AS day
         FROM _classified c JOIN _files f ON f.file_id = c._file_id
         WHERE c._status = 'written'
       ) TO $1 (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN '${batchId}_{i}')`,
-      [eventsDir, batchId],
-    );
+        [eventsDir, batchId],
+      ));
     const writtenRows = Number(copied.getRowsJson()[0]?.[0] ?? 0);
     const expected = [...counts.values()].reduce((a, c) => a + c.written, 0);
     if (writtenRows !== expected) {

@@ -13,6 +13,7 @@ import { pipeline } from "node:stream/promises";
 import { Transform, Writable } from "node:stream";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { duckdbMessage, runBound, setVariable } from "./_duckdb.ts";
+import { traced } from "./_trace.ts";
 import type { PlannedFile } from "./_plan.ts";
 import { MULTI_OBJECT_FILES_SQL, recordsBatchSql, singleFileSql } from "./read_cloudtrail.ts";
 import type { Container } from "./_sniff.ts";
@@ -23,6 +24,8 @@ export interface StagedFile {
   file: PlannedFile;
   /** Set when the file could not be read at all. */
   failure?: string;
+  /** Which reader read it: many files in one DuckDB read, or the file on its own. */
+  reader?: "batch" | "single";
 }
 
 /** What pass 1 produced. */
@@ -85,12 +88,14 @@ export async function stageFiles(
   for (const [container, group] of groups) {
     const out = join(dir, `p1_${container}.parquet`);
     try {
-      await runBound(
-        conn,
-        `COPY (${
-          recordsBatchSql(container, objectSize(group.map((g) => g.file)))
-        }) TO $2 ${COPY_OPTIONS}`,
-        [group.map((g) => g.file.path), out],
+      const sql = recordsBatchSql(container, objectSize(group.map((g) => g.file)));
+      await traced(
+        `stage ${container}`,
+        () =>
+          runBound(conn, `COPY (${sql}) TO $2 ${COPY_OPTIONS}`, [
+            group.map((g) => g.file.path),
+            out,
+          ]),
       );
       parts.push(out);
       // A file that held several Records objects restarts its indexes: read it again on its own.
@@ -101,6 +106,7 @@ export async function stageFiles(
         superseded.push(g.id);
         singles.push({ staged: await register(g.file, g.file.path), container, bom: false });
       }
+      for (const g of group) if (!multiIds.has(g.id)) g.reader = "batch";
       done += group.length - multiIds.size;
       onFile?.(done);
     } catch {
@@ -123,6 +129,7 @@ export async function stageFiles(
       await setVariable(conn, "file_id", staged.id);
       await conn.run(target);
       smallTable = true;
+      staged.reader = "single";
     } catch (e) {
       staged.failure = await describeFailure(staged.file, e);
     }

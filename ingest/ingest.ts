@@ -220,7 +220,13 @@ async function ingestSlice(
     }
     const shape = shapeLabel(p.plan.sniff);
     if (s.failure) return { ...base, status: "failed", shape, reason: s.failure, records: zero };
-    return { ...base, status: "ingested", shape, records: finished.counts.get(s.id) ?? zero };
+    return {
+      ...base,
+      status: "ingested",
+      shape,
+      reader: s.reader,
+      records: finished.counts.get(s.id) ?? zero,
+    };
   });
   const batch: Batch = {
     id,

@@ -55,6 +55,18 @@ Deno.test("ingest() reads every shape detected from content", async (t) => {
         assert.equal(perFile.get(file)?.w, n, file);
       });
     }
+    await t.step("S3-delivery files are read together in one DuckDB scan", async () => {
+      const r = await rows(
+        lake,
+        `SELECT regexp_extract(path, '[^/]+$') AS f, reader FROM manifest WHERE reader = 'batch' ORDER BY 1`,
+      );
+      assert.deepEqual(r.map((x) => x.f), [
+        "insight.json",
+        "records.json",
+        "records.json.gz",
+        "records_pretty.json",
+      ]);
+    });
     await t.step("the digest file is skipped and counted", () => {
       assert.equal(s.files.skipped.digest, 1);
       assert.equal(s.records.written, 31);

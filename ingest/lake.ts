@@ -33,6 +33,8 @@ export interface ManifestFile {
   shape?: string;
   /** Why it was skipped or failed. */
   reason?: string;
+  /** `batch` (read with many others in one DuckDB scan) or `single`. */
+  reader?: "batch" | "single";
   records: { read: number; written: number; duplicates: number; rejected: number };
 }
 

@@ -115,11 +115,11 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
     );
     await conn.run(
       batches.length > 0
-        ? `CREATE VIEW manifest AS SELECT id AS batch, f.path, f.size, f.sha256, f.status, f.shape, f.reason,
+        ? `CREATE VIEW manifest AS SELECT id AS batch, f.path, f.size, f.sha256, f.status, f.shape, f.reader, f.reason,
              f.records.read AS records_read, f.records.written AS records_written,
              f.records.duplicates AS records_duplicates, f.records.rejected AS records_rejected
            FROM (SELECT id, unnest(files) AS f FROM read_json(getvariable('lake_batches'),
-             columns = {id: 'VARCHAR', files: 'STRUCT(path VARCHAR, size BIGINT, sha256 VARCHAR, status VARCHAR, shape VARCHAR, reason VARCHAR, records STRUCT(read BIGINT, written BIGINT, duplicates BIGINT, rejected BIGINT))[]'},
+             columns = {id: 'VARCHAR', files: 'STRUCT(path VARCHAR, size BIGINT, sha256 VARCHAR, status VARCHAR, shape VARCHAR, reader VARCHAR, reason VARCHAR, records STRUCT(read BIGINT, written BIGINT, duplicates BIGINT, rejected BIGINT))[]'},
              format = 'unstructured', maximum_object_size = ${maxBatchBytes}))`
         : `CREATE VIEW manifest AS SELECT NULL::VARCHAR AS batch, NULL::VARCHAR AS path WHERE false`,
     );

@@ -1,0 +1,113 @@
+/**
+ * `deno task bench`: podtrail's speed and memory targets, each printed as a
+ * ratio against a baseline measured in the same run.
+ *
+ * ```sh
+ * deno task bench                       # generate ~1M events (cached in .bench/), then measure
+ * deno task bench --input ./AWSLogs     # measure on your own files
+ * deno task bench --events 2000000      # a bigger estate
+ * ```
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { discoverFiles } from "../ingest/discover_files.ts";
+import { timeRawCopy, timeZcat } from "./ingest_baselines.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    input: { type: "string" },
+    events: { type: "string", default: "1000000" },
+    threads: { type: "string", default: "2" },
+    "memory-limit": { type: "string", default: "1GB" },
+    "skip-hunt": { type: "boolean", default: false },
+  },
+});
+const threads = Number(values.threads);
+const work = join(ROOT, ".bench");
+await Deno.mkdir(work, { recursive: true });
+
+async function input(): Promise<string> {
+  if (values.input) return values.input;
+  const events = Number(values.events);
+  const dir = join(work, `estate-${events}`);
+  try {
+    await Deno.stat(join(dir, "truth.json"));
+    return dir;
+  } catch { /* generate it */ }
+  const { generateEstate } = await import("../generate/generate_estate.ts");
+  // The default estate (--scale 1, 3 days) holds about 100k events.
+  const scale = events / 100_000;
+  console.log(`generating ~${events} events into ${dir} …`);
+  const t = performance.now();
+  await generateEstate({ out: dir, seed: 7, days: 3, scale });
+  console.log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return dir;
+}
+
+/** Runs the CLI as a subprocess under /usr/bin/time -v: wall seconds and peak RSS. */
+async function timeCli(
+  args: string[],
+): Promise<{ seconds: number; rssMiB: number; stdout: string }> {
+  const start = performance.now();
+  const out = await new Deno.Command("/usr/bin/time", {
+    args: ["-v", Deno.execPath(), "run", "-A", "--quiet", join(ROOT, "main.ts"), ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const seconds = (performance.now() - start) / 1000;
+  const err = new TextDecoder().decode(out.stderr);
+  const rss = Number(err.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1] ?? 0) / 1024;
+  if (out.code !== 0 && out.code !== 3) throw new Error(`podtrail ${args[0]} failed:\n${err}`);
+  return { seconds, rssMiB: rss, stdout: new TextDecoder().decode(out.stdout) };
+}
+
+const dir = await input();
+const files = (await discoverFiles([dir])).files
+  .map((f) => f.path)
+  .filter((p) => p.endsWith(".json.gz") && !p.includes("CloudTrail-Digest"));
+const bytes = (await Promise.all(files.map((f) => Deno.stat(f)))).reduce((a, s) => a + s.size, 0);
+console.log(
+  `input: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB gzip, threads ${threads}`,
+);
+
+const zcat = await timeZcat(files);
+const raw = await timeRawCopy(files, join(work, "raw.parquet"), {
+  threads,
+  memoryLimit: values["memory-limit"],
+});
+const lake = join(work, "lake");
+await Deno.remove(lake, { recursive: true }).catch(() => {});
+const ing = await timeCli([
+  "ingest",
+  dir,
+  "--lake",
+  lake,
+  "--threads",
+  String(threads),
+  "--memory-limit",
+  values["memory-limit"]!,
+  "--json",
+]);
+const summary = JSON.parse(ing.stdout);
+const row = (name: string, s: number, extra = "") =>
+  console.log(`${name.padEnd(28)} ${s.toFixed(2).padStart(8)} s  ${extra}`);
+console.log(
+  `\nrecords: ${raw.rows} in the raw COPY; podtrail read ${summary.records.read}, wrote ${summary.records.written}`,
+);
+row("zcat (decompress only)", zcat);
+row(
+  "raw DuckDB typed COPY",
+  raw.seconds,
+  `${(raw.rows / raw.seconds / 1e6).toFixed(2)} M records/s`,
+);
+row(
+  "podtrail ingest",
+  ing.seconds,
+  `${(ing.seconds / raw.seconds).toFixed(2)}× raw COPY (target ≤ 1.15), ${
+    (ing.seconds / zcat).toFixed(2)
+  }× zcat, peak RSS ${ing.rssMiB.toFixed(0)} MiB (target ≤ 1536)`,
+);

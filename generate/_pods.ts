@@ -14,7 +14,6 @@ import type { Actor, Sim } from "./_sim.ts";
 import type { Cluster, Node, Workload } from "./build_estate.ts";
 import { newRoleSession, type Session, webIdentityUserJson } from "./_identity.ts";
 import { awsServiceJson } from "./_identity.ts";
-import { sessionKeyId } from "./_ids.ts";
 import { call, type Client } from "./_client.ts";
 import { credentialsResponse, roleResource } from "./_shapes.ts";
 import { goV2, type Sdk } from "./_user_agents.ts";
@@ -366,9 +365,4 @@ export function logPodIdentityIssuance(
     userAgent: "pods.eks.amazonaws.com",
     noTls: true,
   });
-}
-
-/** A key for a new session of `role` (used by attackers minting their own). */
-export function freshKey(rng: Rng, account: string): string {
-  return sessionKeyId(rng, account);
 }

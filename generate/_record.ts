@@ -89,3 +89,35 @@ export function tlsJson(tlsVersion: string, cipherSuite: string, host: string): 
   return '{"tlsVersion":"' + tlsVersion + '","cipherSuite":"' + cipherSuite +
     '","clientProvidedHostHeader":"' + host + '"}';
 }
+
+/** The order of top-level fields in S3-delivered records (what {@linkcode serializeRecord} writes). */
+export const CANONICAL_ORDER: readonly string[] = [
+  "eventVersion",
+  "userIdentity",
+  "eventTime",
+  "eventSource",
+  "eventName",
+  "awsRegion",
+  "sourceIPAddress",
+  "userAgent",
+  "errorCode",
+  "errorMessage",
+  "requestParameters",
+  "responseElements",
+  "additionalEventData",
+  "requestID",
+  "eventID",
+  "readOnly",
+  "resources",
+  "eventType",
+  "apiVersion",
+  "managementEvent",
+  "recipientAccountId",
+  "serviceEventDetails",
+  "sharedEventID",
+  "vpcEndpointId",
+  "vpcEndpointAccountId",
+  "eventCategory",
+  "tlsDetails",
+  "sessionCredentialFromConsole",
+];

@@ -23,7 +23,7 @@ import {
 import { HumanActor } from "./_people.ts";
 import { planAttacks } from "./_attacks.ts";
 import { Rng } from "./_rng.ts";
-import { DAY, HOUR, isoSeconds } from "./_time.ts";
+import { DAY, isoSeconds } from "./_time.ts";
 import type { Truth } from "./truth.ts";
 
 /** Options of {@linkcode generateEstate}. */
@@ -266,9 +266,4 @@ export async function generateEstate(options: GenerateOptions): Promise<Generate
     jsonBytes: totals.jsonBytes,
     attacks: truth.attacks.length,
   };
-}
-
-/** Hours in the window of `summary` (for callers printing rates). */
-export function windowHours(summary: Pick<GenerateSummary, "start" | "end">): number {
-  return (Date.parse(summary.end) - Date.parse(summary.start)) / HOUR;
 }

@@ -10,6 +10,7 @@ import { dirname, join, relative } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { runBound, setVariable } from "./_duckdb.ts";
 import { traced } from "./_trace.ts";
+import { walkFiles } from "./_walk.ts";
 import type { Staged } from "./_stage.ts";
 import type { LakePaths } from "./lake.ts";
 import { FIELDS, UNDATED } from "./schema.ts";
@@ -132,7 +133,7 @@ export async function finishBatch(
         `Internal accounting mismatch: wrote ${writtenRows} rows, counted ${expected}`,
       );
     }
-    for await (const path of walk(eventsDir)) {
+    for await (const path of walkFiles(eventsDir)) {
       const rel = relative(stagingDir, path);
       const target = join(lake.root, rel);
       await Deno.mkdir(dirname(target), { recursive: true });
@@ -170,19 +171,4 @@ export async function finishBatch(
     rejectsFile = rel;
   }
   return { dataFiles: dataFiles.sort(), rejectsFile, counts };
-}
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  for (const e of entries) {
-    const abs = join(dir, e.name);
-    if (e.isDirectory) yield* walk(abs);
-    else yield abs;
-  }
 }

@@ -110,7 +110,6 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
   // note whether a newline occurs inside the first value.
   const itemDepth = isArray ? 2 : 1;
   const keys: string[] = [];
-  const values = new Map<string, string>();
   let depth = 0;
   let newlineInside = false;
   let topValues = 0;
@@ -119,7 +118,6 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
   let lastString = "";
   let expectKey = false;
   let firstItemDone = false;
-  let pendingKey: string | null = null;
   for (; i < text.length; i++) {
     const ch = text[i];
     if (inString) {
@@ -130,11 +128,7 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
         if (!firstItemDone && depth === itemDepth) {
           if (expectKey) {
             keys.push(lastString);
-            pendingKey = lastString;
             expectKey = false;
-          } else if (pendingKey) {
-            values.set(pendingKey, lastString);
-            pendingKey = null;
           }
         }
       }
@@ -150,10 +144,6 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
         if (depth === 0) topValues++;
         depth++;
         if (ch === "{" && depth === itemDepth) expectKey = true;
-        if (depth === itemDepth + 1 && pendingKey) {
-          values.set(pendingKey, "");
-          pendingKey = null;
-        }
         break;
       case "}":
       case "]":
@@ -161,10 +151,7 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
         if (depth < itemDepth && keys.length > 0) firstItemDone = true;
         break;
       case ",":
-        if (depth === itemDepth && !firstItemDone) {
-          expectKey = true;
-          pendingKey = null;
-        }
+        if (depth === itemDepth && !firstItemDone) expectKey = true;
         break;
       case "\n":
         if (depth > 0 && topValues === 1) newlineInside = true;

@@ -18,7 +18,8 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { walkFiles } from "./_walk.ts";
 import { LakeError, LakeLockedError } from "../errors.ts";
 import { failpoint } from "./_failpoint.ts";
 
@@ -244,10 +245,10 @@ export async function recoverLake(p: LakePaths, batches: Batch[]): Promise<numbe
     for (const f of b.dataFiles) known.add(f);
     if (b.rejectsFile) known.add(b.rejectsFile);
   }
-  for (const [dir, rel] of [[p.events, "events"], [p.rejects, "rejects"]] as const) {
-    for await (const path of walk(dir, rel)) {
-      if (!known.has(path.rel)) {
-        await Deno.remove(path.abs);
+  for (const dir of [p.events, p.rejects]) {
+    for await (const path of walkFiles(dir)) {
+      if (!known.has(relative(p.root, path))) {
+        await Deno.remove(path);
         removed++;
       }
     }
@@ -256,19 +257,4 @@ export async function recoverLake(p: LakePaths, batches: Batch[]): Promise<numbe
     if (entry.name.includes(".tmp-")) await Deno.remove(join(p.batches, entry.name));
   }
   return removed;
-}
-
-async function* walk(dir: string, rel: string): AsyncGenerator<{ abs: string; rel: string }> {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  for (const e of entries) {
-    const abs = join(dir, e.name);
-    if (e.isDirectory) yield* walk(abs, `${rel}/${e.name}`);
-    else yield { abs, rel: `${rel}/${e.name}` };
-  }
 }

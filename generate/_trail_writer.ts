@@ -63,7 +63,7 @@ interface LogFileEntry {
 }
 
 interface Pending {
-  json: string;
+  bytes: Uint8Array;
   time: number;
   /** Period index from which it may be re-delivered. */
   due: number;
@@ -73,7 +73,11 @@ interface Stream {
   account: string;
   region: string;
   bucket: string;
-  records: string[];
+  /** Records encoded back to back; `starts[i]`..`ends[i]` is record i. */
+  buf: Uint8Array;
+  used: number;
+  starts: number[];
+  ends: number[];
   times: number[];
   pending: Pending[];
   logFiles: LogFileEntry[];
@@ -84,6 +88,9 @@ interface Stream {
 }
 
 const encoder = new TextEncoder();
+const HEAD = encoder.encode('{"Records":[');
+const TAIL = encoder.encode("]}");
+const COMMA = 44;
 
 /** Buffers records per account and region and writes the S3 tree. */
 export class TrailWriter {
@@ -102,6 +109,7 @@ export class TrailWriter {
   #period: number;
   #hour: number;
   #dirs = new Set<string>();
+  #out = new Uint8Array(1 << 20);
 
   constructor(options: TrailWriterOptions) {
     this.#o = { maxRecords: 5000, duplicateRate: 0.001, level: 6, ...options };
@@ -114,7 +122,10 @@ export class TrailWriter {
           account,
           region,
           bucket,
-          records: [],
+          buf: new Uint8Array(1 << 16),
+          used: 0,
+          starts: [],
+          ends: [],
           times: [],
           pending: [],
           logFiles: [],
@@ -138,16 +149,26 @@ export class TrailWriter {
   add(account: string, region: string, time: number, json: string): void {
     const stream = this.#streams.get(account + region);
     if (stream === undefined) throw new RangeError(`Unknown account/region "${account}/${region}"`);
-    stream.records.push(json);
+    // Encode now: the bytes live outside the JS heap until the file is written.
+    const need = stream.used + json.length * 3;
+    if (need > stream.buf.length) {
+      const grown = new Uint8Array(Math.max(need, stream.buf.length * 2));
+      grown.set(stream.buf.subarray(0, stream.used));
+      stream.buf = grown;
+    }
+    const { written } = encoder.encodeInto(json, stream.buf.subarray(stream.used));
+    stream.starts.push(stream.used);
+    stream.used += written;
+    stream.ends.push(stream.used);
     stream.times.push(time);
-    if (stream.records.length >= this.#o.maxRecords) this.#writeFile(stream);
+    if (stream.times.length >= this.#o.maxRecords) this.#writeFile(stream);
   }
 
   /** Delivers every period that ends at or before `time`. */
   advance(time: number): void {
     while (time >= this.periodEnd) {
       for (const stream of this.#order) {
-        if (stream.records.length > 0) this.#writeFile(stream);
+        if (stream.times.length > 0) this.#writeFile(stream);
       }
       this.#period++;
       const hour = Math.floor((this.#period * PERIOD) / HOUR);
@@ -161,7 +182,7 @@ export class TrailWriter {
   /** Delivers what is buffered and the digests of the last hour. */
   close(): TrailTotals {
     for (const stream of this.#order) {
-      if (stream.records.length > 0) this.#writeFile(stream);
+      if (stream.times.length > 0) this.#writeFile(stream);
     }
     const lastHour = Math.floor((this.#o.end - 1) / HOUR);
     while (this.#hour <= lastHour) {
@@ -179,15 +200,20 @@ export class TrailWriter {
 
   #writeFile(stream: Stream): void {
     const rng = this.#rng;
-    const records = stream.records;
-    const times = stream.times;
-    const originals = records.length;
-    // Choose re-deliveries among this file's own records.
+    const buf = stream.buf;
+    const originals = stream.times.length;
+    // Records as (bytes, time); the period's own are views into the stream buffer.
+    const parts: Uint8Array[] = [];
+    const times: number[] = [];
     for (let i = 0; i < originals; i++) {
+      const bytes = buf.subarray(stream.starts[i], stream.ends[i]);
+      parts.push(bytes);
+      times.push(stream.times[i]);
+      // Choose re-deliveries among this file's own records.
       if (rng.float() < this.#o.duplicateRate) {
         stream.pending.push({
-          json: records[i],
-          time: times[i],
+          bytes: bytes.slice(),
+          time: stream.times[i],
           due: this.#period + rng.range(1, 3),
         });
       }
@@ -198,7 +224,7 @@ export class TrailWriter {
       const keep: Pending[] = [];
       for (const p of stream.pending) {
         if (p.due <= this.#period && p.time < this.#period * PERIOD) {
-          records.push(p.json);
+          parts.push(p.bytes);
           times.push(p.time);
           duplicates++;
         } else keep.push(p);
@@ -206,26 +232,33 @@ export class TrailWriter {
       stream.pending = keep;
     }
     // Unsorted, as delivered.
-    let oldest = Infinity, newest = -Infinity;
-    for (let i = records.length - 1; i > 0; i--) {
+    for (let i = parts.length - 1; i > 0; i--) {
       const j = rng.int(i + 1);
-      const r = records[i];
-      records[i] = records[j];
-      records[j] = r;
-      const t = times[i];
-      times[i] = times[j];
-      times[j] = t;
+      const r = parts[i];
+      parts[i] = parts[j];
+      parts[j] = r;
     }
+    let oldest = Infinity, newest = -Infinity, size = HEAD.length + TAIL.length + parts.length - 1;
     for (const t of times) {
       if (t < oldest) oldest = t;
       if (t > newest) newest = t;
     }
+    for (const p of parts) size += p.length;
+    if (this.#out.length < size) this.#out = new Uint8Array(Math.max(size, this.#out.length * 2));
+    const json = this.#out.subarray(0, size);
+    json.set(HEAD, 0);
+    let at = HEAD.length;
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) json[at++] = COMMA;
+      json.set(parts[i], at);
+      at += parts[i].length;
+    }
+    json.set(TAIL, at);
     const stampTime = (this.#period + 1) * PERIOD;
     const dir = `AWSLogs/${stream.account}/CloudTrail/${stream.region}/${datePath(stampTime)}`;
     const name = `${stream.account}_CloudTrail_${stream.region}_${fileStamp(stampTime)}_${
       rng.alnum(16)
     }.json.gz`;
-    const json = encoder.encode('{"Records":[' + records.join(",") + "]}");
     const gz = gzipSync(json, { level: this.#o.level });
     this.#mkdir(`${this.#o.out}/${dir}`);
     Deno.writeFileSync(`${this.#o.out}/${dir}/${name}`, gz);
@@ -240,11 +273,13 @@ export class TrailWriter {
     if (oldest < stream.oldest) stream.oldest = oldest;
     if (newest > stream.newest) stream.newest = newest;
     this.totals.files++;
-    this.totals.records += records.length;
+    this.totals.records += parts.length;
     this.totals.duplicates += duplicates;
     this.totals.bytes += gz.length;
     this.totals.jsonBytes += json.length;
-    stream.records = [];
+    stream.used = 0;
+    stream.starts = [];
+    stream.ends = [];
     stream.times = [];
   }
 

@@ -26,6 +26,38 @@ export interface Client {
   console?: boolean;
   /** Called for every record emitted with this client (attack bookkeeping). */
   track?: (eventName: string, denied: boolean, time: number) => void;
+  /** Share of calls that fail the way busy production calls do (throttling, missing keys). */
+  errorRate?: number;
+}
+
+/** The everyday failure a call to `source`'s `name` may hit. */
+export function everydayError(source: string, name: string): { code: string; message: string } {
+  switch (source) {
+    case "ec2.amazonaws.com":
+      return { code: "Client.RequestLimitExceeded", message: "Request limit exceeded." };
+    case "s3.amazonaws.com":
+      return name === "GetObject" || name === "HeadObject"
+        ? { code: "NoSuchKey", message: "The specified key does not exist." }
+        : { code: "SlowDown", message: "Please reduce your request rate." };
+    case "secretsmanager.amazonaws.com":
+      return name === "GetSecretValue" || name === "DescribeSecret"
+        ? {
+          code: "ResourceNotFoundException",
+          message: "Secrets Manager can't find the specified secret.",
+        }
+        : { code: "ThrottlingException", message: "Rate exceeded" };
+    case "dynamodb.amazonaws.com":
+      return {
+        code: "ThrottlingException",
+        message:
+          "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically " +
+          "scaling your table or index so please try again shortly.",
+      };
+    case "route53.amazonaws.com":
+      return { code: "Throttling", message: "Rate exceeded" };
+    default:
+      return { code: "ThrottlingException", message: "Rate exceeded" };
+  }
 }
 
 /** One API call. Objects are serialised with `JSON.stringify`. */
@@ -81,7 +113,7 @@ const VERSIONS: Record<string, string> = {
 };
 
 const READ =
-  /^(Describe|List|Get|Head|Lookup|Search|BatchGet|Query|Scan|Select|Assume|Decrypt|Receive|Filter|Generate|Check)/;
+  /^(Describe|List|Get|Head|Lookup|Search|BatchGet|BatchCheck|Query|Scan|Select|Assume|Decrypt|Receive|Filter|Generate|Check)/;
 
 /** The default `clientProvidedHostHeader` for a service in a region. */
 export function hostFor(source: string, region: string): string {
@@ -146,6 +178,10 @@ export function call(sim: Sim, c: Client, t: number, a: Api): boolean {
   } else if (a.error) {
     errorCode = a.error.code;
     errorMessage = a.error.message;
+  } else if (c.errorRate !== undefined && rng.float() < c.errorRate) {
+    const e = everydayError(a.source, a.name);
+    errorCode = e.code;
+    errorMessage = e.message;
   }
   const failed = errorCode !== undefined;
   const useVpce = s3 && c.vpce !== undefined && c.privateIp !== undefined;

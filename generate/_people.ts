@@ -11,7 +11,7 @@ import { Rng } from "./_rng.ts";
 import type { Actor, Sim } from "./_sim.ts";
 import type { Cluster, Estate, Human } from "./build_estate.ts";
 import { newRoleSession } from "./_identity.ts";
-import { call, type Client, s3RequestId } from "./_client.ts";
+import { type Api, call, type Client, s3RequestId } from "./_client.ts";
 import { awsCli, fixedAgent } from "./_user_agents.ts";
 import { filterSet } from "./_shapes.ts";
 import { iamDate } from "./_time.ts";
@@ -131,8 +131,14 @@ export class HumanActor implements Actor {
       source: string,
       name: string,
       req: unknown,
-      o: { region?: string; resp?: unknown; resources?: unknown; readOnly?: boolean; at?: number } =
-        {},
+      o: {
+        region?: string;
+        resp?: unknown;
+        resources?: unknown;
+        readOnly?: boolean;
+        at?: number;
+        deny?: Api["deny"];
+      } = {},
     ) =>
       call(sim, c, o.at ?? t, {
         source,
@@ -144,6 +150,7 @@ export class HumanActor implements Actor {
         resp: o.resp,
         resources: o.resources,
         readOnly: o.readOnly,
+        deny: o.deny,
       });
     switch (op) {
       case "ec2":
@@ -231,11 +238,18 @@ export class HumanActor implements Actor {
       case "zones":
         go("route53.amazonaws.com", "ListHostedZones", null);
         return;
-      case "get-secret":
-        go("secretsmanager.amazonaws.com", "GetSecretValue", { secretId: rng.pick(cl.secrets) }, {
+      case "get-secret": {
+        // ReadOnlyAccess does not include secretsmanager:GetSecretValue.
+        const secret = rng.pick(cl.secrets);
+        const readOnly = this.#h.role.name.includes("_ReadOnlyAccess_");
+        go("secretsmanager.amazonaws.com", "GetSecretValue", { secretId: secret }, {
           region: cl.region,
+          deny: readOnly
+            ? { action: "secretsmanager:GetSecretValue", resource: secret }
+            : undefined,
         });
         return;
+      }
       case "new-role": {
         const app = rng.pick([
           "search-api",

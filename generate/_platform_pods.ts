@@ -10,7 +10,7 @@ import { call, regionFor } from "./_client.ts";
 import { filterSet, instancesSet, secretName, sqs, stateChange } from "./_shapes.ts";
 import { goV1, goV2 } from "./_user_agents.ts";
 import { ec2Id } from "./_ids.ts";
-import { iamDate, javaDateTime } from "./_time.ts";
+import { javaDateTime } from "./_time.ts";
 import { invokedVia } from "./_identity.ts";
 
 const EC2 = "ec2.amazonaws.com";
@@ -235,7 +235,7 @@ function karpenterOp(p: PodCtx): void {
           items: INSTANCE_TYPES.slice(0, 4).map((instanceType) => ({ instanceType })),
         },
         productDescriptionSet: { items: [{ productDescription: "Linux/UNIX" }] },
-        startTime: iamDate(p.t),
+        startTime: p.t - (p.t % 1000) - 3_600_000,
       });
       return;
     case "pricing":

@@ -164,6 +164,7 @@ export class PodActor implements Actor {
       ips: [n.natIp],
       privateIp: n.privateIp,
       vpce: this.workload.cluster.s3VpcEndpoint,
+      errorRate: 0.003,
     };
   }
 

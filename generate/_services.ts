@@ -133,14 +133,25 @@ export class NodeActor implements Actor {
       const n = this.state.node;
       const op = rng.weighted(["token", "pull", "describe"], [2, 6, 1]);
       if (op === "token") {
-        call(sim, { session: this.state.session, sdk: KUBELET_ECR, rng, ips: [n.natIp] }, t, {
-          source: "ecr.amazonaws.com",
-          name: "GetAuthorizationToken",
-          region: cl.region,
-          req: { registryIds: [cl.account.id] },
-        });
+        call(
+          sim,
+          { session: this.state.session, sdk: KUBELET_ECR, rng, ips: [n.natIp], errorRate: 0.001 },
+          t,
+          {
+            source: "ecr.amazonaws.com",
+            name: "GetAuthorizationToken",
+            region: cl.region,
+            req: { registryIds: [cl.account.id] },
+          },
+        );
       } else if (op === "pull") {
-        const c: Client = { session: this.state.session, sdk: CONTAINERD, rng, ips: [n.natIp] };
+        const c: Client = {
+          session: this.state.session,
+          sdk: CONTAINERD,
+          rng,
+          ips: [n.natIp],
+          errorRate: 0.001,
+        };
         const repo = `${cl.name}/${
           rng.pick([
             "orders-api",
@@ -179,17 +190,27 @@ export class NodeActor implements Actor {
           });
         }
       } else {
-        call(sim, { session: this.state.session, sdk: KUBELET_ECR, rng, ips: [n.natIp] }, t, {
-          source: "ec2.amazonaws.com",
-          name: "DescribeInstances",
-          region: cl.region,
-          req: { instancesSet: instancesSet([n.instanceId]), filterSet: {} },
-        });
+        call(
+          sim,
+          { session: this.state.session, sdk: KUBELET_ECR, rng, ips: [n.natIp], errorRate: 0.001 },
+          t,
+          {
+            source: "ec2.amazonaws.com",
+            name: "DescribeInstances",
+            region: cl.region,
+            req: { instancesSet: instancesSet([n.instanceId]), filterSet: {} },
+          },
+        );
       }
     }
     const nextCall = t + 1 + rng.exp(HOUR / this.#rate);
     this.next = Math.min(nextCall, this.#renewAt);
   }
+}
+
+/** Start of the hourly service session containing `t` (sessions are renewed every hour at `offset`). */
+function sessionStart(t: number, offset: number): number {
+  return Math.floor((t - offset) / HOUR) * HOUR + offset;
 }
 
 /** A service-linked role acting through its service (`invokedBy`). */
@@ -232,10 +253,12 @@ export class EksServiceActor implements Actor {
   #rate: number;
   #clusterRole: Role;
   #roleAt: number;
+  #offset: number;
 
   constructor(o: { seed: number; cluster: Cluster; start: number; scale: number }) {
     this.#cl = o.cluster;
     this.#rng = Rng.derive(o.seed, "eks-service", o.cluster.name);
+    this.#offset = this.#rng.int(HOUR);
     this.#rate = 15 * o.scale;
     const acct = o.cluster.account.id;
     this.#clusterRole = {
@@ -273,7 +296,7 @@ export class EksServiceActor implements Actor {
         cl.account.eksServiceRole,
         "AmazonEKS",
         "eks.amazonaws.com",
-        t - rng.int(HOUR),
+        sessionStart(t, this.#offset),
         false,
       );
       const op = rng.weighted(["instances", "enis", "sgs", "subnets", "vpcs"], [5, 4, 3, 2, 1]);
@@ -312,10 +335,12 @@ export class AutoScalingActor implements Actor {
   #rng: Rng;
   #cl: Cluster;
   #rate: number;
+  #offset: number;
 
   constructor(o: { seed: number; cluster: Cluster; start: number; scale: number }) {
     this.#cl = o.cluster;
     this.#rng = Rng.derive(o.seed, "autoscaling", o.cluster.name);
+    this.#offset = this.#rng.int(HOUR);
     this.#rate = 2 * o.scale;
     this.next = o.start + this.#rng.exp(HOUR / this.#rate);
   }
@@ -329,7 +354,7 @@ export class AutoScalingActor implements Actor {
       cl.account.autoscalingRole,
       "AutoScaling",
       "autoscaling.amazonaws.com",
-      t - rng.int(HOUR),
+      sessionStart(t, this.#offset),
       false,
     );
     const id = ec2Id(rng, "i");

@@ -306,6 +306,15 @@ Deno.test("generateEstate() records have the shape of real CloudTrail", async (t
       }
     }
   });
+  await t.step("benign calls fail now and then, like production calls do", () => {
+    const attackKeys = new Set(g.truth.attacks.flatMap((a) => a.accessKeys));
+    const failures = g.events.filter((r) => r.errorCode && !attackKeys.has(keyOf(r)!));
+    assert.ok(
+      failures.length > 5 && failures.length < g.events.length * 0.02,
+      `${failures.length} failures`,
+    );
+    for (const r of failures) assert.equal(r.responseElements, null);
+  });
   await t.step("people use Identity Center roles, never web identities", () => {
     const people = g.events.filter((r) =>
       String(r.userIdentity.arn ?? "").includes("/AWSReservedSSO_")

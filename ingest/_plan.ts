@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import type { FoundFile } from "./discover_files.ts";
-import { type Sniff, sniffFile } from "./_sniff.ts";
+import { type Sniff, sniffHead } from "./_sniff.ts";
 
 /** A file's planned treatment. */
 export type Plan =
@@ -25,32 +25,38 @@ export interface PlannedFile extends FoundFile {
   plan: Plan;
 }
 
-/** Streams the file through SHA-256. */
-export async function sha256File(path: string): Promise<string> {
+/** Bytes of compressed input to read for the sniff. */
+const HEAD = 64 * 1024;
+/** Files up to this size are read whole in one call; larger ones are streamed. */
+const WHOLE = 16 * 1024 * 1024;
+
+const trailer = (b: Uint8Array) =>
+  b.length >= 4 ? new DataView(b.buffer, b.byteOffset + b.length - 4).getUint32(0, true) : 0;
+
+/** One read of the file: its SHA-256, its first bytes, and its last four (gzip's ISIZE). */
+async function readOnce(path: string, size: number) {
   const hash = createHash("sha256");
-  const file = await Deno.open(path, { read: true });
-  try {
-    for await (const chunk of file.readable) hash.update(chunk);
-  } catch (e) {
-    throw e;
+  if (size <= WHOLE) {
+    const bytes = await Deno.readFile(path);
+    hash.update(bytes);
+    return { sha256: hash.digest("hex"), head: bytes.subarray(0, HEAD), isize: trailer(bytes) };
   }
-  return hash.digest("hex");
+  const file = await Deno.open(path, { read: true });
+  let head: Uint8Array = new Uint8Array();
+  let last: Uint8Array = new Uint8Array();
+  for await (const chunk of file.readable) {
+    hash.update(chunk);
+    if (head.length < HEAD) head = concat(head, chunk).subarray(0, HEAD);
+    last = chunk.length >= 4 ? chunk : concat(last, chunk);
+  }
+  return { sha256: hash.digest("hex"), head, isize: trailer(last) };
 }
 
-/** gzip's trailer holds the uncompressed size modulo 2^32: enough to size buffers. */
-async function gzipContentSize(path: string, size: number): Promise<number> {
-  if (size < 18) return size;
-  const file = await Deno.open(path, { read: true });
-  try {
-    await file.seek(size - 4, Deno.SeekMode.Start);
-    const buf = new Uint8Array(4);
-    await file.read(buf);
-    const isize = new DataView(buf.buffer).getUint32(0, true);
-    // ISIZE wraps at 4 GiB; a ratio below 1 means it did (or the file is damaged).
-    return isize >= size ? isize : size * 20;
-  } finally {
-    file.close();
-  }
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 const JSON_NAMES = /\.(json|jsonl|ndjson)(\.gz)?$|\.gz$/i;
@@ -66,12 +72,13 @@ export async function planFile(
     contentSize,
     plan,
   });
-  let sha256: string;
+  let read: Awaited<ReturnType<typeof readOnce>>;
   try {
-    sha256 = await sha256File(file.path);
+    read = await readOnce(file.path, file.size);
   } catch (e) {
     return planned({ kind: "fail", reason: `cannot read: ${(e as Error).message}` });
   }
+  const { sha256 } = read;
   const earlier = seen.get(sha256);
   if (earlier) return planned({ kind: "skip", reason: earlier }, sha256);
   if (file.path.includes("CloudTrail-Digest")) {
@@ -80,13 +87,13 @@ export async function planFile(
   if (file.size === 0) {
     return planned({ kind: "fail", reason: "empty file (0 bytes)" }, sha256);
   }
-  let sniff: Sniff;
-  try {
-    sniff = await sniffFile(file.path);
-  } catch (e) {
-    return planned({ kind: "fail", reason: `cannot read: ${(e as Error).message}` }, sha256);
-  }
-  const contentSize = sniff.gzip ? await gzipContentSize(file.path, file.size) : file.size;
+  const sniff = sniffHead(read.head);
+  // gzip's ISIZE is the content size modulo 4 GiB; a ratio below 1 means it wrapped (or is damaged).
+  const contentSize = !sniff.gzip
+    ? file.size
+    : read.isize >= file.size
+    ? read.isize
+    : file.size * 20;
   const known = JSON_NAMES.test(file.path) || extname(file.path) === "";
   if (!sniff.json) {
     return known

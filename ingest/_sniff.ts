@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { createGunzip } from "node:zlib";
-import { createReadStream } from "node:fs";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 
 /** How the top-level JSON values are laid out in the file. */
 export type Container =
@@ -42,49 +41,34 @@ export interface Sniff {
 
 const WINDOW = 256 * 1024;
 
-/** Reads up to `WINDOW` bytes of the file's (decompressed) content. */
-async function readPrefix(path: string): Promise<{ bytes: Uint8Array; gzip: boolean }> {
-  const file = await Deno.open(path, { read: true });
-  let head: Uint8Array;
+/**
+ * The first `WINDOW` bytes of content from the file's first bytes: gzip is
+ * inflated as far as the given bytes go (a truncated stream is not an error
+ * here; the full read reports it with the file name).
+ */
+export function contentPrefix(head: Uint8Array): { bytes: Uint8Array; gzip: boolean } {
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  if (!gzip) return { bytes: head.subarray(0, WINDOW), gzip };
   try {
-    const buf = new Uint8Array(2);
-    const n = (await file.read(buf)) ?? 0;
-    head = buf.subarray(0, n);
-  } finally {
-    file.close();
-  }
-  const gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  await new Promise<void>((resolve) => {
-    const raw = createReadStream(path, gzip ? {} : { end: WINDOW - 1 });
-    const stream = gzip ? raw.pipe(createGunzip()) : raw;
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      raw.destroy();
-      resolve();
-    };
-    stream.on("data", (chunk: Uint8Array) => {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= WINDOW) finish();
+    const out = gunzipSync(head, {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: WINDOW,
     });
-    // A truncated or corrupt gzip still yields what it could decompress; the
-    // full read reports the error with the file name later.
-    stream.on("error", finish);
-    stream.on("end", finish);
-    raw.on("error", finish);
-  });
-  const bytes = new Uint8Array(Math.min(total, WINDOW));
-  let offset = 0;
-  for (const c of chunks) {
-    if (offset >= bytes.length) break;
-    bytes.set(c.subarray(0, bytes.length - offset), offset);
-    offset += c.length;
+    return { bytes: out, gzip };
+  } catch {
+    // Past maxOutputLength, or corrupt: inflate chunk by chunk to get what there is.
+    return { bytes: inflatePrefix(head), gzip };
   }
-  return { bytes, gzip };
+}
+
+function inflatePrefix(head: Uint8Array): Uint8Array {
+  for (let n = Math.min(head.length, 16384); n > 0; n = Math.floor(n / 4)) {
+    try {
+      const out = gunzipSync(head.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      return out.subarray(0, WINDOW);
+    } catch { /* try a shorter prefix */ }
+  }
+  return new Uint8Array();
 }
 
 const DIGEST_KEYS = [
@@ -173,9 +157,9 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
   return { bom, json: true, container, wrapper, multi: topValues > 1 };
 }
 
-/** Sniffs `path`: gzip or not, BOM, layout and wrapper of its JSON content. */
-export async function sniffFile(path: string): Promise<Sniff> {
-  const { bytes, gzip } = await readPrefix(path);
+/** Sniffs a file from its first bytes (see {@linkcode contentPrefix}). */
+export function sniffHead(head: Uint8Array): Sniff {
+  const { bytes, gzip } = contentPrefix(head);
   const text = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes);
   return { gzip, ...sniffText(text) };
 }

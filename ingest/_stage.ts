@@ -51,20 +51,30 @@ export async function stageFiles(
   onFile?: (done: number) => void,
 ): Promise<Staged> {
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE _files (file_id INTEGER, read_path VARCHAR, path VARCHAR, sha256 VARCHAR)`,
+    `CREATE OR REPLACE TEMP TABLE _files (file_id INTEGER, path VARCHAR, sha256 VARCHAR)`,
   );
   const files: StagedFile[] = [];
   let nextId = 0;
-  const register = async (file: PlannedFile, readPath: string): Promise<StagedFile> => {
+  let pending: StagedFile[] = [];
+  const register = (file: PlannedFile): StagedFile => {
     const staged: StagedFile = { id: nextId++, file };
-    await runBound(conn, `INSERT INTO _files VALUES ($1, $2, $3, $4)`, [
-      staged.id,
-      readPath,
-      file.path,
-      file.sha256,
-    ]);
     files.push(staged);
+    pending.push(staged);
     return staged;
+  };
+  // One bound INSERT for all files registered since the last flush.
+  const flush = async () => {
+    if (pending.length === 0) return;
+    await runBound(
+      conn,
+      `INSERT INTO _files SELECT unnest($1::VARCHAR[])::INTEGER, unnest($2::VARCHAR[]), unnest($3::VARCHAR[])`,
+      [
+        pending.map((s) => String(s.id)),
+        pending.map((s) => s.file.path),
+        pending.map((s) => s.file.sha256),
+      ],
+    );
+    pending = [];
   };
   const parts: string[] = [];
   const superseded: number[] = [];
@@ -75,16 +85,17 @@ export async function stageFiles(
   const groups = new Map<Container, StagedFile[]>();
   for (const file of planned) {
     if (file.plan.kind === "batch") {
-      const staged = await register(file, file.path);
       const key = file.plan.sniff.container;
-      groups.set(key, [...(groups.get(key) ?? []), staged]);
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(register(file));
     } else if (file.plan.kind === "single") {
-      const staged = await register(file, file.path);
+      const staged = register(file);
       singles.push({ staged, container: file.plan.sniff.container, bom: file.plan.sniff.bom });
     } else if (file.plan.kind === "fail") {
-      (await register(file, file.path)).failure = file.plan.reason;
+      register(file).failure = file.plan.reason;
     }
   }
+  await flush();
   for (const [container, group] of groups) {
     const out = join(dir, `p1_${container}.parquet`);
     try {
@@ -104,7 +115,7 @@ export async function stageFiles(
       for (const g of group) {
         if (!multiIds.has(g.id)) continue;
         superseded.push(g.id);
-        singles.push({ staged: await register(g.file, g.file.path), container, bom: false });
+        singles.push({ staged: register(g.file), container, bom: false });
       }
       for (const g of group) if (!multiIds.has(g.id)) g.reader = "batch";
       done += group.length - multiIds.size;
@@ -135,6 +146,7 @@ export async function stageFiles(
     }
     onFile?.(++done);
   }
+  await flush();
   if (smallTable) {
     const out = join(dir, "p1_single.parquet");
     await runBound(conn, `COPY _small TO $1 ${COPY_OPTIONS}`, [out]);

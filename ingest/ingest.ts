@@ -132,13 +132,21 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       contentSize: 0,
       plan: { kind: "fail", reason: `cannot read: ${u.reason}` },
     }));
-    for (const [i, file] of found.entries()) {
+    // Hash and sniff a few files at a time (I/O bound); decide in path order.
+    let scanned = 0;
+    const results = await mapPool(found, 8, async (file) => {
       const p = await planFile(file, seen);
-      if (p.sha256 && !seen.has(p.sha256) && p.plan.kind !== "fail") {
+      options.onProgress?.({ phase: "scan", done: ++scanned, total: found.length });
+      return p;
+    });
+    for (const p of results) {
+      if (p.sha256 && !p.plan.kind.startsWith("skip") && seen.has(p.sha256)) {
+        // Same content twice in this run: the first path (in order) is read, the rest skipped.
+        if (p.plan.kind !== "fail") p.plan = { kind: "skip", reason: seen.get(p.sha256)! };
+      } else if (p.sha256 && p.plan.kind !== "fail") {
         seen.set(p.sha256, `same content as "${p.path}"`);
       }
       planned.push(p);
-      options.onProgress?.({ phase: "scan", done: i + 1, total: found.length });
     }
     // Slices of about batchBytes, in path order (CloudTrail paths sort by time).
     const slices: PlannedFile[][] = [[]];
@@ -243,4 +251,18 @@ async function ingestSlice(
   await commitBatch(lake, batch);
   await Deno.remove(stagingDir, { recursive: true }).catch(() => {});
   return batch;
+}
+
+/** Maps `items` through `fn` with at most `limit` calls in flight, keeping order. */
+async function mapPool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -136,7 +136,7 @@ export function recordsBatchSql(format: Container, maxObjectSize: number): strin
       SELECT filename, unnest(Records) AS j, unnest(range(len(Records))) AS _record
       FROM read_json($1, columns = {Records: 'JSON[]'}, filename = true,
         ${readOptions(format, maxObjectSize)})
-    ) u JOIN _files f ON f.read_path = u.filename`,
+    ) u JOIN _files f ON f.path = u.filename`,
   );
 }
 

@@ -167,7 +167,7 @@ Deno.test("podtrail query: formats, types and errors", async (t) => {
 Deno.test("README's exit code table matches the code", async () => {
   const readme = await Deno.readTextFile(join(ROOT, "README.md"));
   const table = new Map(
-    [...readme.matchAll(/^\| `(\d+)` \| `(\w+)` \|/gm)].map((m) => [m[2], Number(m[1])]),
+    [...readme.matchAll(/^\|\s*`(\d+)`\s*\|\s*`(\w+)`\s*\|/gm)].map((m) => [m[2], Number(m[1])]),
   );
   assert.deepEqual(Object.fromEntries(table), { ...EXIT });
 });

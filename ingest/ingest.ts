@@ -16,6 +16,7 @@ import { planFile, type PlannedFile, shapeLabel } from "./_plan.ts";
 import { stageFiles } from "./_stage.ts";
 import { finishBatch } from "./_finish_batch.ts";
 import { failpoint } from "./_failpoint.ts";
+import { traced } from "./_trace.ts";
 import {
   type Batch,
   commitBatch,
@@ -134,11 +135,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     }));
     // Hash and sniff a few files at a time (I/O bound); decide in path order.
     let scanned = 0;
-    const results = await mapPool(found, 8, async (file) => {
-      const p = await planFile(file, seen);
-      options.onProgress?.({ phase: "scan", done: ++scanned, total: found.length });
-      return p;
-    });
+    const results = await traced("plan", () =>
+      mapPool(found, 8, async (file) => {
+        const p = await planFile(file, seen);
+        options.onProgress?.({ phase: "scan", done: ++scanned, total: found.length });
+        return p;
+      }));
     for (const p of results) {
       if (p.sha256 && !p.plan.kind.startsWith("skip") && seen.has(p.sha256)) {
         // Same content twice in this run: the first path (in order) is read, the rest skipped.
@@ -206,11 +208,14 @@ async function ingestSlice(
   const id = newBatchId(startedAt);
   const stagingDir = join(lake.staging, id);
   await Deno.mkdir(stagingDir, { recursive: true });
-  const staged = await stageFiles(conn, stagingDir, slice, onFile);
+  const staged = await traced("stage (all)", () => stageFiles(conn, stagingDir, slice, onFile));
   failpoint("staged");
   options.onProgress?.({ phase: "write", done: 0, total: 1 });
   const existing = committed.flatMap((b) => b.dataFiles.map((f) => join(lake.root, f)));
-  const finished = await finishBatch(conn, lake, id, stagingDir, staged, existing);
+  const finished = await traced(
+    "finish (all)",
+    () => finishBatch(conn, lake, id, stagingDir, staged, existing),
+  );
   const byPath = new Map(
     staged.files.filter((s) => !staged.superseded.includes(s.id)).map((
       s,

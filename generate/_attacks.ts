@@ -22,21 +22,29 @@ import { iamDate, isoSeconds, javaDateTime, MINUTE } from "./_time.ts";
 import type { NodeState } from "./_pods.ts";
 
 /** The attack variants, in the order they are planned. */
-export const VARIANTS = [
+export const VARIANTS: readonly Variant[] = [
   "full-chain",
   "quiet",
   "issuance-missing",
   "role-chained",
   "mostly-denied",
   "pod-identity",
-] as const;
+];
 
 /** One attack variant. */
-export type Variant = typeof VARIANTS[number];
+export type Variant =
+  | "full-chain"
+  | "quiet"
+  | "issuance-missing"
+  | "role-chained"
+  | "mostly-denied"
+  | "pod-identity";
 
 /** Ground truth of one attack session, as written to `truth.json`. */
 export interface AttackTruth {
+  /** `attack-<n>-<variant>`. */
   id: string;
+  /** Which of the six attack shapes this is. */
   variant: Variant;
   /** The session's root key first, then keys obtained from it (role chaining). */
   accessKeys: string[];
@@ -44,16 +52,21 @@ export interface AttackTruth {
   parentAccessKey?: string;
   /** `namespace/name` of the stolen service account. */
   serviceAccount: string;
+  /** The cluster the service account belongs to. */
   cluster: string;
+  /** The cluster's (and the attack's) account. */
   account: string;
+  /** The cluster's region. */
   region: string;
   /** The stolen workload's role. */
   roleArn: string;
   /** The role the root key chained into (`role-chained`). */
   chainedRoleArn?: string;
+  /** The attacker's address (every call of the session comes from it). */
   sourceIPAddress: string;
-  /** First and last record of the session (issuance included), ISO seconds. */
+  /** First record of the session (issuance included), ISO seconds. */
   firstSeen: string;
+  /** Last record made with the session's keys, ISO seconds. */
   lastSeen: string;
   /** Distinct eventNames called with the session's keys, sorted. */
   actions: string[];

@@ -336,14 +336,13 @@ export class HumanActor implements Actor {
         return;
       default: {
         const target = rng.pick(cl.nodes).instanceId;
+        const sessionId = `${this.#h.email}-${rng.lowerAlnum(17)}`;
         go("ssm.amazonaws.com", "StartSession", { target }, {
           region: cl.region,
           resp: {
-            sessionId: `${this.#h.email}-${rng.lowerAlnum(17)}`,
-            streamUrl:
-              `wss://ssmmessages.${cl.region}.amazonaws.com/v1/data-channel/${this.#h.email}-${
-                rng.lowerAlnum(17)
-              }?role=publish_subscribe&cell-number=${rng.base64(64)}`,
+            sessionId,
+            streamUrl: `wss://ssmmessages.${cl.region}.amazonaws.com/v1/data-channel/${sessionId}` +
+              `?role=publish_subscribe&cell-number=${rng.base64(64)}`,
             tokenValue: "Value hidden due to security reasons.",
           },
         });

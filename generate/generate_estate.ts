@@ -44,12 +44,15 @@ export interface GenerateOptions {
 
 /** What {@linkcode generateEstate} wrote. */
 export interface GenerateSummary {
+  /** The output directory. */
   out: string;
   /** `<out>/truth.json`. */
   truthPath: string;
+  /** The seed used. */
   seed: number;
-  /** Window, ISO seconds. */
+  /** Window start, ISO seconds. */
   start: string;
+  /** Window end (exclusive), ISO seconds. */
   end: string;
   /** Log files (`.json.gz` under `CloudTrail/`). */
   files: number;

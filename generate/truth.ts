@@ -10,11 +10,15 @@ export type { AttackTruth, Variant };
 
 /** A cluster and its OIDC provider. */
 export interface TruthCluster {
+  /** The EKS cluster name. */
   name: string;
+  /** Its account id. */
   account: string;
+  /** Its region. */
   region: string;
   /** The 32-hex-character id in the issuer URL. */
   oidcId: string;
+  /** The IAM OIDC provider ARN (`…:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<oidcId>`). */
   providerArn: string;
 }
 
@@ -22,27 +26,39 @@ export interface TruthCluster {
 export interface TruthBenign {
   /** `namespace/name`. */
   serviceAccount: string;
+  /** The cluster it runs in. */
   cluster: string;
   /** How the workload gets credentials. */
   kind: "irsa" | "pod-identity";
   /** What it is (`karpenter`, `external-secrets`, `loki`, ...). */
   workload: string;
+  /** The role its pods assume. */
   roleArn: string;
 }
 
 /** `truth.json`. */
 export interface Truth {
+  /** The seed everything was derived from. */
   seed: number;
-  /** Window start and end (exclusive), ISO seconds. */
+  /** Window start, ISO seconds. */
   start: string;
+  /** Window end (exclusive), ISO seconds. */
   end: string;
+  /** Window length in days, as asked. */
   days: number;
+  /** Volume multiplier, as asked. */
   scale: number;
+  /** The two account ids. */
   accounts: string[];
+  /** The regions with trails (`us-east-1`, `eu-west-1`). */
   regions: string[];
+  /** The EKS clusters and their OIDC providers. */
   clusters: TruthCluster[];
+  /** The injected attack sessions, one per variant. */
   attacks: AttackTruth[];
+  /** Every workload identity; attacks reuse some of them with their own keys. */
   benign: TruthBenign[];
+  /** What was written. */
   totals: {
     /** Log files written. */
     files: number;

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { checkRecord } from "./_shape_check.ts";
 import { CANONICAL_ORDER } from "./_record.ts";
 
-const REAL = new URL("./testdata/real/", import.meta.url).pathname;
+import { REAL_SAMPLES } from "../tests/_helpers.ts";
+
+const REAL = `${REAL_SAMPLES}/`;
 
 function* files(dir: string): Generator<string> {
   for (const e of [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1)) {

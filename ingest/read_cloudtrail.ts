@@ -1,7 +1,7 @@
 /**
  * The SQL that reads CloudTrail files with DuckDB's JSON reader and types each
  * record for the lake. Each shape has its own reader; all of them yield rows
- * of `(_file_id, _record, j JSON, _item_error, _raw)` that
+ * of `(_file_id, _record, r MAP(VARCHAR, JSON), _item_error, _raw)` that
  * {@linkcode typedRecordsSql} turns into lake columns, a reject reason, and
  * `extra` (every field the schema does not know, or could not type).
  *
@@ -46,71 +46,69 @@ const UI_STRUCTURE = structureOf(USER_IDENTITY_TYPE) as Record<string, unknown>;
 const UI_KEYS = Object.keys(UI_STRUCTURE);
 const SC_KEYS = Object.keys(UI_STRUCTURE.sessionContext as object);
 
-/**
- * The first, lenient transform of a record: scalars as text (a number where a
- * string belongs is kept as its text), objects as JSON, userIdentity as JSON
- * (typed in a second, small step so its unknown keys can be found).
- */
-const READ_STRUCTURE = sqlString(JSON.stringify(Object.fromEntries(
-  FIELDS.map((f) => [f.name, f.read === "JSON" || f.name === "userIdentity" ? "JSON" : "VARCHAR"]),
-)));
+/** A JSON value as text: a plain string without escapes is cut out, anything else goes through the JSON parser. */
+const text = (v: string) =>
+  `CASE WHEN starts_with(${v}, '"') AND NOT contains(${v}, '\\') THEN ${v}[2:-2] ELSE ${v}->>'$' END`;
 
-function fieldExpr(name: string, lake: string): string {
-  const v = `x."${name}"`;
+function fieldExpr(name: string, lake: string, read: string): string {
+  const v = `r['${name}']`;
   if (name === "userIdentity") {
     return `CASE WHEN json_type(${v}) = 'OBJECT' THEN json_transform(${v}, ${
       sqlString(JSON.stringify(UI_STRUCTURE))
     }) END`;
   }
+  if (read === "JSON") return `CASE WHEN ${v} <> 'null' THEN ${v} END`;
   if (lake === "BOOLEAN") return `TRY_CAST(${v} AS BOOLEAN)`;
-  if (lake === "TIMESTAMPTZ") return `TRY_CAST(${v} AS TIMESTAMPTZ)`;
-  if (lake === "JSON") return `CASE WHEN ${v} <> 'null' THEN ${v} END`;
-  return v;
+  if (lake === "TIMESTAMPTZ") return `TRY_CAST(${text(v)} AS TIMESTAMPTZ)`;
+  return text(v);
 }
 
-/** Known fields whose value could not be typed: their raw value goes to `extra`. */
-const UNTYPED_KEYS = `list_concat(
-    CASE WHEN x.readOnly IS NOT NULL AND TRY_CAST(x.readOnly AS BOOLEAN) IS NULL THEN ['readOnly'] ELSE [] END,
-    CASE WHEN x.managementEvent IS NOT NULL AND TRY_CAST(x.managementEvent AS BOOLEAN) IS NULL
-      THEN ['managementEvent'] ELSE [] END,
-    CASE WHEN x.userIdentity IS NOT NULL AND x.userIdentity <> 'null' AND (json_type(x.userIdentity) <> 'OBJECT'
-        OR len(list_filter(json_keys(x.userIdentity), k -> NOT list_contains(${
-  list(UI_KEYS)
-}, k))) > 0
-        OR (json_type(x.userIdentity, '$.sessionContext') = 'OBJECT'
-          AND len(list_filter(json_keys(x.userIdentity, '$.sessionContext'),
-                k -> NOT list_contains(${list(SC_KEYS)}, k))) > 0))
-      THEN ['userIdentity'] ELSE [] END)`;
+// Set checks (list_has_all) on constant lists are cheap; a lambda that
+// mentions a list literal builds that list for every element, so lambdas run
+// only on the rare records that do carry something unknown.
+const KNOWN = list(FIELD_NAMES);
+const uiValue = `r['userIdentity']`;
+const UI_UNTYPED =
+  `(${uiValue} IS NOT NULL AND ${uiValue} <> 'null' AND (json_type(${uiValue}) <> 'OBJECT'
+    OR NOT list_has_all(${list(UI_KEYS)}, json_keys(${uiValue}))
+    OR (json_type(${uiValue}, '$.sessionContext') = 'OBJECT'
+      AND NOT list_has_all(${list(SC_KEYS)}, json_keys(${uiValue}, '$.sessionContext')))))`;
+const boolUntyped = (k: string) =>
+  `(r['${k}'] IS NOT NULL AND r['${k}'] <> 'null' AND TRY_CAST(r['${k}'] AS BOOLEAN) IS NULL)`;
+const HAS_EXTRA = `(NOT list_has_all(${KNOWN}, map_keys(r)) OR ${boolUntyped("readOnly")}
+  OR ${boolUntyped("managementEvent")} OR ${UI_UNTYPED})`;
+/** The entries `extra` keeps: unknown fields, and known ones whose value could not be typed. */
+const EXTRA = `to_json(map_from_entries(list_filter(map_entries(r), e ->
+    NOT list_contains(${KNOWN}, e.key)
+    OR (e.key = 'readOnly' AND ${boolUntyped("readOnly")})
+    OR (e.key = 'managementEvent' AND ${boolUntyped("managementEvent")})
+    OR (e.key = 'userIdentity' AND ${UI_UNTYPED}))))::JSON`;
 
 /**
- * Wraps a reader's rows (`_file_id, _record, j JSON, _item_error, _raw`) into
- * staging rows: provenance, the typed fields, `extra` (fields the schema does
- * not know, and values that could not be typed), and for refused records the
- * reason and raw text.
+ * Wraps a reader's rows (`_file_id, _record, r MAP(VARCHAR, JSON), _item_error,
+ * _raw`) into staging rows: provenance, the typed fields, `extra` (fields the
+ * schema does not know, and values that could not be typed), and for refused
+ * records the reason and raw text.
  */
 export function typedRecordsSql(inner: string): string {
-  const fields = FIELDS.map((f) => `${fieldExpr(f.name, f.lake)} AS "${f.name}"`).join(",\n    ");
-  return `SELECT * EXCLUDE (_raw, j, _keys),
-    CASE WHEN len(_keys) > 0 THEN to_json(map_from_entries(list_transform(_keys, k -> {
-      'key': k, 'value': json_extract(j, '/' || replace(replace(k, '~', '~0'), '/', '~1'))})))::JSON
-    END AS extra,
-    CASE WHEN _reject IS NOT NULL THEN coalesce(_raw, j::VARCHAR) END AS _raw
-  FROM (SELECT _file_id, _record, j, _raw,
+  const fields = FIELDS.map((f) => `${fieldExpr(f.name, f.lake, f.read)} AS "${f.name}"`).join(
+    ",\n    ",
+  );
+  const rawTime = text(`r['eventTime']`);
+  return `SELECT * EXCLUDE (_raw, r),
+    CASE WHEN _reject IS NOT NULL THEN coalesce(_raw, to_json(r)::VARCHAR) END AS _raw
+  FROM (SELECT _file_id, _record, r, _raw,
     ${fields},
-    CASE WHEN x IS NOT NULL THEN list_concat(
-      list_filter(json_keys(j), k -> NOT list_contains(${
-    list(FIELD_NAMES)
-  }, k)), ${UNTYPED_KEYS}) END AS _keys,
-    CASE WHEN x IS NOT NULL AND x.eventID IS NULL THEN sha256(j::VARCHAR) END AS _content_hash,
+    CASE WHEN r IS NOT NULL AND ${HAS_EXTRA} THEN ${EXTRA} END AS extra,
+    CASE WHEN r IS NOT NULL AND r['eventID'] IS NULL THEN sha256(to_json(r)) END AS _content_hash,
     CASE
       WHEN _item_error IS NOT NULL THEN _item_error
-      WHEN x IS NULL THEN 'record is not a JSON object'
-      WHEN x.eventName IS NULL AND x.eventSource IS NULL THEN 'not a CloudTrail record: no eventSource or eventName'
-      WHEN x.eventTime IS NOT NULL AND TRY_CAST(x.eventTime AS TIMESTAMPTZ) IS NULL
-        THEN 'eventTime is not a time: ' || to_json(left(x.eventTime, 80))
+      WHEN r IS NULL THEN 'record is not a JSON object'
+      WHEN r['eventName'] IS NULL AND r['eventSource'] IS NULL THEN 'not a CloudTrail record: no eventSource or eventName'
+      WHEN r['eventTime'] IS NOT NULL AND r['eventTime'] <> 'null' AND TRY_CAST(${rawTime} AS TIMESTAMPTZ) IS NULL
+        THEN 'eventTime is not a time: ' || left(r['eventTime']::VARCHAR, 80)
     END AS _reject
-  FROM (SELECT *, CASE WHEN json_type(j) = 'OBJECT' THEN json_transform(j, ${READ_STRUCTURE}) END AS x
-        FROM (${inner})))`;
+  FROM (${inner}))`;
 }
 
 /** `read_json` options shared by every reader. */
@@ -130,11 +128,11 @@ function readOptions(format: Container, maxObjectSize: number): string {
  */
 export function recordsBatchSql(format: Container, maxObjectSize: number): string {
   return typedRecordsSql(
-    `SELECT f.file_id AS _file_id, u._record, u.j, NULL::VARCHAR AS _item_error,
+    `SELECT f.file_id AS _file_id, u._record, u.r, NULL::VARCHAR AS _item_error,
       NULL::VARCHAR AS _raw
     FROM (
-      SELECT filename, unnest(Records) AS j, unnest(range(len(Records))) AS _record
-      FROM read_json($1, columns = {Records: 'JSON[]'}, filename = true,
+      SELECT filename, unnest(Records) AS r, unnest(range(len(Records))) AS _record
+      FROM read_json($1, columns = {Records: 'MAP(VARCHAR, JSON)[]'}, filename = true,
         ${readOptions(format, maxObjectSize)})
     ) u JOIN _files f ON f.path = u.filename`,
   );
@@ -175,7 +173,7 @@ export function singleFileSql(format: Container, maxObjectSize: number): string 
   const rows = `SELECT _item, unnest(recs) AS x, unnest(range(len(recs))) AS _i FROM (${expanded})`;
   return typedRecordsSql(`SELECT getvariable('file_id')::INTEGER AS _file_id,
       row_number() OVER (ORDER BY _item, _i) - 1 AS _record,
-      x.rec AS j,
+      TRY_CAST(x.rec AS MAP(VARCHAR, JSON)) AS r,
       x.err AS _item_error,
       x.rec::VARCHAR AS _raw
     FROM (${rows})`);

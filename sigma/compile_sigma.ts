@@ -28,12 +28,15 @@ import type { SigmaCorrelationRule, SigmaDetectionRule, SigmaRule } from "./pars
 
 /** A rule compiled to SQL. */
 export interface CompiledSigma {
+  /** Discriminant: the rule compiled. */
   kind: "compiled";
+  /** The rule. */
   rule: SigmaRule;
   /** `detection`, or the correlation type. */
   type: "detection" | CorrelationType;
   /** One SELECT; `$1…$n` are {@linkcode CompiledSigma.params}. */
   sql: string;
+  /** The values bound to `$1…$n`, in order. */
   params: Param[];
   /** Correlations: the group-by names, in the order of the `g0…gN` columns. */
   groupBy: string[];
@@ -41,7 +44,9 @@ export interface CompiledSigma {
 
 /** A rule podtrail cannot run, with the construct and the reason. */
 export interface UnsupportedSigma {
+  /** Discriminant: the rule cannot run. */
   kind: "unsupported";
+  /** The rule. */
   rule: SigmaRule;
   /** The construct, e.g. `field "status"`. */
   construct: string;

@@ -14,6 +14,7 @@ export class SigmaSyntaxError extends InputSyntaxError {
   readonly line?: number;
   /** 1-based column of the error, when known. */
   readonly column?: number;
+  /** Builds the error; `line`/`column` are appended to the message when known. */
   constructor(
     file: string,
     message: string,
@@ -53,7 +54,9 @@ export interface SigmaRuleBase {
 
 /** A detection (base) rule: `logsource` and `detection`. */
 export interface SigmaDetectionRule extends SigmaRuleBase {
+  /** Discriminant: a detection (base) rule. */
   kind: "detection";
+  /** `logsource`, as parsed. */
   logsource: Record<string, unknown>;
   /** Search identifiers and `condition`, as parsed. */
   detection: Record<string, unknown>;
@@ -61,12 +64,15 @@ export interface SigmaDetectionRule extends SigmaRuleBase {
 
 /** A correlation rule: the `correlation` section as parsed (checked by the compiler). */
 export interface SigmaCorrelationRule extends SigmaRuleBase {
+  /** Discriminant: a correlation rule. */
   kind: "correlation";
+  /** The `correlation` section, as parsed. */
   correlation: Record<string, unknown>;
 }
 
 /** A Sigma filter document (`filter:`); podtrail does not run these. */
 export interface SigmaFilterRule extends SigmaRuleBase {
+  /** Discriminant: a filter document. */
   kind: "filter";
 }
 

@@ -29,25 +29,39 @@ export interface RunSigmaOptions extends Omit<OpenLakeOptions, "lake"> {
 
 /** One event matched by a detection rule. */
 export interface SigmaMatch {
+  /** The rule's `id`. */
   ruleId: string | null;
+  /** The rule's `title`. */
   title: string;
+  /** The rule's `level`. */
   level: string | null;
+  /** The rule file. */
   file: string;
+  /** The event's eventID. */
   eventID: string;
   /** ISO-8601 UTC. */
   eventTime: string | null;
+  /** eventName. */
   eventName: string | null;
+  /** eventSource. */
   eventSource: string | null;
+  /** userIdentity.arn. */
   userIdentityArn: string | null;
+  /** sourceIPAddress. */
   sourceIPAddress: string | null;
 }
 
 /** One result of a correlation rule: a group and a window. */
 export interface SigmaCorrelationMatch {
+  /** The correlation's `id`. */
   ruleId: string | null;
+  /** The correlation's `title`. */
   title: string;
+  /** The correlation's `level`. */
   level: string | null;
+  /** The rule file. */
   file: string;
+  /** The correlation type, e.g. `value_count`. */
   type: string;
   /** group-by field → value. */
   group: Record<string, string>;
@@ -63,11 +77,15 @@ export interface SigmaCorrelationMatch {
 
 /** A rule (or file) that did not run, and why. */
 export interface SigmaUnsupported {
+  /** The rule file. */
   file: string;
+  /** The rule's `id`, when known. */
   ruleId: string | null;
+  /** The rule's `title` (null when the file could not be parsed). */
   title: string | null;
   /** The construct that could not be run, e.g. `field "status"`. */
   construct: string;
+  /** Why it could not run. */
   reason: string;
 }
 
@@ -75,8 +93,11 @@ export interface SigmaUnsupported {
 export interface SigmaRunResult {
   /** Rules that compiled and ran. */
   ran: number;
+  /** Events matched by detection rules, per rule in file order, by time. */
   matches: SigmaMatch[];
+  /** Correlation results, per rule, by window start. */
   correlations: SigmaCorrelationMatch[];
+  /** Rules and files that could not be parsed, compiled or run. */
   unsupported: SigmaUnsupported[];
 }
 

@@ -10,7 +10,7 @@
 import type { Finding, Severity } from "../hunt/finding.ts";
 import type { LakeDb } from "../queries/open_lake.ts";
 import { toPlain } from "../queries/query_lake.ts";
-import type { HuntSource } from "./collect_report_data.ts";
+import type { HuntScope, HuntSource } from "./collect_report_data.ts";
 import type { ReportRule } from "./report_data.ts";
 
 const CATEGORIES: Record<string, string> = {
@@ -53,7 +53,7 @@ const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const uniq = (v: (string | null)[]) =>
   [...new Set(v.filter((x): x is string => x !== null))].sort();
 
-async function findings(db: LakeDb): Promise<Finding[]> {
+async function findings({ db }: HuntScope): Promise<Finding[]> {
   const calls = await query(
     db,
     `SELECT eventTime::VARCHAR AS t, eventName, errorCode, sourceIPAddress AS ip, userAgent AS ua,

@@ -26,10 +26,21 @@ import type {
 } from "./report_data.ts";
 import { pickParams, scrubCommand } from "./_redact.ts";
 
-/** What the report needs from the hunt (see `hunt/`). */
+/** The scope a {@linkcode HuntSource} hunts in. */
+export interface HuntScope {
+  lake: string;
+  from?: Date;
+  to?: Date;
+  minSeverity: Severity;
+  threads?: number;
+  /** The report's own lake session (views limited to the range), for sources that query it. */
+  db: LakeDb;
+}
+
+/** What the report needs from the hunt (`huntSource()` in `hunt_source.ts` wraps `hunt/`). */
 export interface HuntSource {
-  /** The findings over the open lake (the lake's views are already limited to the time range). */
-  findings(db: LakeDb): Promise<Finding[]>;
+  /** The findings in the scope. */
+  findings(scope: HuntScope): Promise<Finding[]>;
   /** The rules' metadata: title, description, SQL text and thresholds. */
   rules(): Promise<ReportRule[]> | ReportRule[];
   /** The sensitive-action category of a call, or null. */
@@ -303,7 +314,14 @@ export async function collectReportData(options: CollectOptions): Promise<Report
     threads: options.threads,
   });
   try {
-    const findings = (await options.hunt.findings(db))
+    const findings = (await options.hunt.findings({
+      lake: options.lake,
+      from: options.from,
+      to: options.to,
+      minSeverity,
+      threads: options.threads,
+      db,
+    }))
       .filter((f) => severityRank(f.severity) >= severityRank(minSeverity))
       .sort(compareFindings);
     const allKeys = [

@@ -11,32 +11,55 @@ const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 const NOW = new Date("2026-11-06T09:00:00Z");
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
 
-async function lakeOf(dir: string, files: string[]): Promise<string> {
-  const lake = join(dir, "lake");
-  await ingest({
-    inputs: files.map((f) => join(TESTDATA, f)),
-    lake,
-    command: ["podtrail", "ingest", ...files],
-  });
-  return lake;
+/** One lake of both fixtures and one report of it, shared by the tests below (a lake session costs ~1 s). */
+interface Fixture {
+  dir: string;
+  lake: string;
+  output: string;
+  page: string;
+  bytes: number;
+  findings: number;
+}
+let fixture: Promise<Fixture> | undefined;
+
+function sharedFixture(): Promise<Fixture> {
+  fixture ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "podtrail-report-test-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
+    const lake = join(dir, "lake");
+    const files = ["chain.json", "hostile.json"];
+    await ingest({
+      inputs: files.map((f) => join(TESTDATA, f)),
+      lake,
+      command: ["podtrail", "ingest", ...files],
+    });
+    const output = join(dir, "out", "report.html");
+    await Deno.mkdir(join(dir, "out"));
+    const result = await writeReport({ lake, output, hunt: stubHunt, now: NOW });
+    return { dir, lake, output, page: await Deno.readTextFile(output), ...result };
+  })();
+  return fixture;
+}
+
+/** The section of finding `id`. */
+function section(page: string, id: string): string {
+  const start = page.indexOf(`<section class="finding`, page.indexOf(`id="${id}"`) - 60);
+  return page.slice(start, page.indexOf("</section>", start));
 }
 
 Deno.test("writeReport() renders the fixture lake's session trees", async (t) => {
-  await withTempDir(async (dir) => {
-    const lake = await lakeOf(dir, ["chain.json"]);
-    const output = join(dir, "report.html");
-    const result = await writeReport({ lake, output, hunt: stubHunt, now: NOW });
-    const page = await Deno.readTextFile(output);
+  {
+    const { output, page, bytes, findings } = await sharedFixture();
     await t.step("result", () => {
-      assert.equal(result.path, output);
-      assert.equal(result.bytes, new TextEncoder().encode(page).length);
-      assert.equal(result.findings, 1);
+      assert.ok(output.endsWith("report.html"));
+      assert.equal(bytes, new TextEncoder().encode(page).length);
+      assert.equal(findings, 2);
     });
     await t.step("the benign session stays below the minimum severity", () => {
       assert.ok(!page.includes("kube-system/karpenter"));
     });
     await t.step("the chain: both keys, the parent link, issuances and denied calls", () => {
-      const f1 = page.slice(page.indexOf('<section class="finding'), page.indexOf('id="appendix"'));
+      const f1 = section(page, "f1");
       assert.ok(f1.includes("payments/invoice-worker"));
       assert.ok(
         f1.includes(
@@ -63,14 +86,14 @@ Deno.test("writeReport() renders the fixture lake's session trees", async (t) =>
       }
     });
     await t.step("overview: two sessions linked", () => {
-      assert.equal(count(page, /class="bar"/g), 2);
+      assert.equal(count(page, /class="bar"/g), 3);
       assert.equal(count(page, /class="link"/g), 1);
     });
     await t.step("summary counts the lake", () => {
-      assert.ok(page.includes('<div class="l">Events examined</div><div class="n">19</div>'));
+      assert.ok(page.includes('<div class="l">Events examined</div><div class="n">24</div>'));
       assert.ok(
         page.includes(
-          '<div class="l">Service-account sessions examined</div><div class="n">2</div>',
+          '<div class="l">Service-account sessions examined</div><div class="n">3</div>',
         ),
       );
       assert.ok(
@@ -85,8 +108,8 @@ Deno.test("writeReport() renders the fixture lake's session trees", async (t) =>
       const hex = [...new Uint8Array(sha)].map((b) => b.toString(16).padStart(2, "0")).join("");
       const appendix = page.slice(page.indexOf('id="appendix"'));
       assert.ok(appendix.includes(hex));
-      assert.ok(appendix.includes("19 records read, 19 written, 0 duplicates, 0 rejected"));
-      assert.ok(appendix.includes("podtrail ingest chain.json"));
+      assert.ok(appendix.includes("24 records read, 24 written, 0 duplicates, 0 rejected"));
+      assert.ok(appendix.includes("podtrail ingest chain.json hostile.json"));
       assert.ok(
         appendix.includes("SELECT tree, count(DISTINCT eventName) FROM sensitive GROUP BY tree"),
       );
@@ -105,15 +128,12 @@ Deno.test("writeReport() renders the fixture lake's session trees", async (t) =>
         ]
       ) assert.ok(!page.includes(secret), secret);
     });
-  });
+  }
 });
 
 Deno.test("writeReport() shows hostile log values as text", async (t) => {
-  await withTempDir(async (dir) => {
-    const lake = await lakeOf(dir, ["hostile.json"]);
-    const output = join(dir, "hostile.html");
-    await writeReport({ lake, output, hunt: stubHunt, now: NOW });
-    const page = await Deno.readTextFile(output);
+  {
+    const { page } = await sharedFixture();
     const body = page.slice(
       page.indexOf("<body>"),
       page.indexOf('<script type="application/json"'),
@@ -163,8 +183,8 @@ Deno.test("writeReport() shows hostile log values as text", async (t) => {
         page.match(/<script type="application\/json" id="podtrail-data">(.*?)<\/script>/s)![1];
       assert.ok(!json.includes("<"));
       const data = JSON.parse(json);
-      assert.equal(data.findings[0].serviceAccount, "web/front\u202Eend\u200B");
-      assert.equal(data.findings[0].roleSessionName, '"><img src=x onerror=alert(1)>');
+      assert.equal(data.findings[1].serviceAccount, "web/front\u202Eend\u200B");
+      assert.equal(data.findings[1].roleSessionName, '"><img src=x onerror=alert(1)>');
       assert.ok(
         json.includes('"roleSessionName":"\\"\\u003e\\u003cimg src=x onerror=alert(1)\\u003e"'),
       );
@@ -172,61 +192,50 @@ Deno.test("writeReport() shows hostile log values as text", async (t) => {
     await t.step("the secret value is not written", () => {
       assert.ok(!page.includes("HOSTILE_SECRET_MUST_NOT_APPEAR"));
     });
-  });
+  }
 });
 
 Deno.test("writeReport() is byte-identical for a fixed generation time", async (t) => {
-  await withTempDir(async (dir) => {
-    const lake = await lakeOf(dir, ["chain.json", "hostile.json"]);
-    const a = join(dir, "a.html");
-    const b = join(dir, "b.html");
-    await t.step("--now", async () => {
-      await writeReport({ lake, output: a, hunt: stubHunt, now: NOW });
-      await writeReport({ lake, output: b, hunt: stubHunt, now: NOW });
-      assert.deepEqual(await Deno.readFile(a), await Deno.readFile(b));
-    });
-    await t.step("SOURCE_DATE_EPOCH", async () => {
-      Deno.env.set("SOURCE_DATE_EPOCH", String(NOW.getTime() / 1000));
-      try {
-        await writeReport({ lake, output: b, hunt: stubHunt, force: true });
-      } finally {
-        Deno.env.delete("SOURCE_DATE_EPOCH");
-      }
-      assert.deepEqual(await Deno.readFile(a), await Deno.readFile(b));
-    });
+  const { dir, lake, output } = await sharedFixture();
+  const again = join(dir, "out", "again.html");
+  await t.step("--now", async () => {
+    await writeReport({ lake, output: again, hunt: stubHunt, now: NOW });
+    assert.deepEqual(await Deno.readFile(again), await Deno.readFile(output));
+  });
+  await t.step("SOURCE_DATE_EPOCH, over the existing file with force", async () => {
+    Deno.env.set("SOURCE_DATE_EPOCH", String(NOW.getTime() / 1000));
+    try {
+      await writeReport({ lake, output: again, hunt: stubHunt, force: true });
+    } finally {
+      Deno.env.delete("SOURCE_DATE_EPOCH");
+    }
+    assert.deepEqual(await Deno.readFile(again), await Deno.readFile(output));
+  });
+  await t.step("no temporary file is left", async () => {
+    const names = (await Array.fromAsync(Deno.readDir(join(dir, "out")))).map((e) => e.name);
+    assert.deepEqual(names.sort(), ["again.html", "report.html"]);
   });
 });
 
-Deno.test("writeReport() refuses to overwrite without force, and writes atomically", async (t) => {
-  await withTempDir(async (dir) => {
-    const lake = await lakeOf(dir, ["chain.json"]);
-    const output = join(dir, "report.html");
-    await Deno.writeTextFile(output, "keep me");
-    await t.step("refusal", async () => {
-      const error = await writeReport({ lake, output, hunt: stubHunt, now: NOW }).catch((e) => e);
-      assert.ok(error instanceof OutputExistsError);
-      assert.equal(error.message, `Output "${output}" exists; pass --force to overwrite it`);
-      assert.equal(await Deno.readTextFile(output), "keep me");
-    });
-    await t.step("force", async () => {
-      await writeReport({ lake, output, hunt: stubHunt, now: NOW, force: true });
-      assert.ok((await Deno.readTextFile(output)).startsWith("<!DOCTYPE html>"));
-    });
-    await t.step("no temporary file is left", async () => {
-      const names = (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
-      assert.deepEqual(names, ["lake", "report.html"]);
-    });
-    await t.step("a missing output folder is a clear error", async () => {
-      const error = await writeReport({
-        lake,
-        output: join(dir, "nope", "r.html"),
-        hunt: stubHunt,
-        now: NOW,
-      })
-        .catch((e) => e);
-      assert.ok(error instanceof Deno.errors.NotFound);
-      assert.match(error.message, /Output folder ".*nope" does not exist/);
-    });
+Deno.test("writeReport() refuses to overwrite without force", async (t) => {
+  const { dir, lake } = await sharedFixture();
+  const output = join(dir, "keep.html");
+  await Deno.writeTextFile(output, "keep me");
+  await t.step("OutputExistsError, output untouched", async () => {
+    const error = await writeReport({ lake, output, hunt: stubHunt, now: NOW }).catch((e) => e);
+    assert.ok(error instanceof OutputExistsError);
+    assert.equal(error.message, `Output "${output}" exists; pass --force to overwrite it`);
+    assert.equal(await Deno.readTextFile(output), "keep me");
+  });
+  await t.step("a missing output folder is a clear error", async () => {
+    const error = await writeReport({
+      lake,
+      output: join(dir, "nope", "r.html"),
+      hunt: stubHunt,
+      now: NOW,
+    }).catch((e) => e);
+    assert.ok(error instanceof Deno.errors.NotFound);
+    assert.match(error.message, /Output folder ".*nope" does not exist/);
   });
 });
 
@@ -277,21 +286,24 @@ Deno.test("collectReportData() keeps the first events of a long session and coun
 });
 
 Deno.test("collectReportData() honours the time range and the minimum severity", async () => {
-  await withTempDir(async (dir) => {
-    const lake = await lakeOf(dir, ["chain.json"]);
-    const info = await collectReportData({ lake, hunt: stubHunt, now: NOW, minSeverity: "info" });
-    assert.deepEqual(info.findings.map((f) => f.finding.severity), ["critical", "info"]);
+  {
+    const { lake } = await sharedFixture();
     const ranged = await collectReportData({
       lake,
       hunt: stubHunt,
       now: NOW,
       minSeverity: "info",
-      from: new Date("2026-11-05T13:30:00Z"),
+      to: new Date("2026-11-05T13:30:00Z"),
     });
-    assert.equal(ranged.findings.length, 1);
-    assert.equal(ranged.range.from, "2026-11-05T13:30:00.000Z");
-    assert.equal(ranged.lake.events, 15);
-  });
+    // Only the benign controller session lies before 13:30; it is rated info.
+    assert.deepEqual(ranged.findings.map((f) => [f.finding.serviceAccount, f.finding.severity]), [[
+      "kube-system/karpenter",
+      "info",
+    ]]);
+    assert.equal(ranged.range.to, "2026-11-05T13:30:00.000Z");
+    assert.equal(ranged.lake.events, 4);
+    assert.equal(ranged.findings[0].events.length, 4);
+  }
 });
 
 Deno.test("generationTime() prefers --now, then SOURCE_DATE_EPOCH", () => {

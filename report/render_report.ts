@@ -172,7 +172,7 @@ function controlsBar(): SafeHtml {
   );
   return safeHtml`<nav id="controls" hidden aria-label="Filter findings">
 <strong>Show</strong>${boxes}
-<input type="search" id="search" placeholder="Search service account, role, key, IP, action\u2026" aria-label="Search findings">
+<input type="search" id="search" placeholder="Search: account, role, key, IP, action\u2026" aria-label="Search findings">
 <button type="button" id="expand">Expand all events</button><button type="button" id="collapse">Collapse all events</button>
 <span id="shown"></span></nav>`;
 }

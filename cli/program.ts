@@ -10,6 +10,8 @@ import { LakeError, LakeLockedError, OutputExistsError, QueryError } from "../er
 import { registerIngest } from "./ingest.ts";
 import { registerQuery } from "./query.ts";
 import { registerGenerate } from "./generate.ts";
+import { registerSigma } from "./sigma.ts";
+import { registerDemo } from "./demo.ts";
 import { VERSION } from "../version.ts";
 
 /** A command file's contribution: adds itself to the program. */
@@ -26,7 +28,7 @@ export interface CliIO {
   stderrIsTty: boolean;
 }
 
-const REGISTRY: Register[] = [registerIngest, registerQuery, registerGenerate];
+const REGISTRY: Register[] = [registerIngest, registerQuery, registerGenerate, registerSigma, registerDemo];
 
 /** Adds a command module (used by modules that register late, e.g. plugins in tests). */
 export function addCommand(register: Register): void {

@@ -42,13 +42,37 @@ export interface Finding {
   categories: string[];
   /** Sensitive actions that were denied (errorCode set). */
   deniedActions: string[];
-  /** Sensitive actions never seen for this service account/role outside this session. */
+  /** Sensitive actions not routine for this service account/role: seen in fewer than 3 of its
+   * other sessions (and not in the baseline). */
   novelActions: string[];
   eventCount: number;
   sourceIPs: string[];
   userAgents: string[];
   /** Rule thresholds that applied, e.g. `{minActions: 3, windowMinutes: 60}`. */
   thresholds: Record<string, number>;
+  // Optional detail added by `hunt()`; consumers must not require it.
+  /** The severity model's points (see `hunt/severity.ts`). */
+  score?: number;
+  /** The tree's root credential (the one issued to the service account). */
+  rootAccessKeyId?: string;
+  /** The role the root credential was issued for (differs from `roleArn` after chaining). */
+  rootRoleArn?: string | null;
+  /** `system:serviceaccount:<namespace>:<name>`, or null. */
+  subject?: string | null;
+  /** Pod name, when EKS Pod Identity's session tags give it. */
+  podName?: string | null;
+  /** When `serviceAccount` is unknown: the one service account the same role was issued to. */
+  likelyServiceAccount?: string | null;
+  /** What fired the rule: the best window (lateral movement) or the span (control plane). */
+  window?: { start: string; end: string; actions: string[]; denied: string[] };
+  /** Sensitive actions that are routine for this service account (add no points). */
+  routineActions?: string[];
+  /** Sensitive actions suppressed by `--allow`. */
+  allowedActions?: string[];
+  /** Distinct control-plane actions of the tree (allowlisted ones excluded). */
+  controlPlaneActions?: number;
+  /** Public source IPs that no other session of the same cluster used. */
+  foreignIPs?: string[];
 }
 
 /** Severity rank, for comparisons. */

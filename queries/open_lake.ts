@@ -10,6 +10,7 @@ import { type EngineOptions, openEngine, setVariable } from "../ingest/_duckdb.t
 import { type Batch, openLake, readBatches } from "../ingest/lake.ts";
 import { FIELDS, UNDATED } from "../ingest/schema.ts";
 import { join } from "node:path";
+import { createSessionViews } from "./session_views.ts";
 
 /** Options of {@linkcode openLakeDb}. */
 export interface OpenLakeOptions extends EngineOptions {
@@ -123,6 +124,7 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
              format = 'unstructured', maximum_object_size = ${maxBatchBytes}))`
         : `CREATE VIEW manifest AS SELECT NULL::VARCHAR AS batch, NULL::VARCHAR AS path WHERE false`,
     );
+    await createSessionViews(conn);
   } catch (e) {
     engine.close();
     throw e;

@@ -1,0 +1,98 @@
+/**
+ * The service-account session model as SQL views over `events`, created in
+ * every lake session by `openLakeDb` (so `podtrail query` can use them):
+ *
+ * ```
+ * events → credential_events → web_identity_issuances ┐
+ *                            → pod_identity_issuances  ┴→ sa_issuances ┐
+ *                            → role_chains ───────────────────────────┴→ session_links
+ * events ⋈ session_links → sa_events → sa_session_actions → session_tree → sa_sessions
+ *                                                         → sa_trees → sa_action_history, sa_principals
+ *                                                         → sa_tree_actions → sa_tree_summary
+ * ```
+ *
+ * Each view is one `.sql` file beside this one. The tables `action_catalog`,
+ * `hunt_allowlist`, `baseline_actions` and `baseline_principals` hold the
+ * run-time data the views join with; `hunt()` fills them with bound parameters.
+ *
+ * @module
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { setVariable } from "../ingest/_duckdb.ts";
+import { DEFAULT_CATALOG, loadActionCatalog } from "./action_catalog.ts";
+import credentialEvents from "./credential_events.sql" with { type: "text" };
+import webIdentityIssuances from "./web_identity_issuances.sql" with { type: "text" };
+import podIdentityIssuances from "./pod_identity_issuances.sql" with { type: "text" };
+import saIssuances from "./sa_issuances.sql" with { type: "text" };
+import roleChains from "./role_chains.sql" with { type: "text" };
+import sessionLinks from "./session_links.sql" with { type: "text" };
+import saEvents from "./sa_events.sql" with { type: "text" };
+import saSessionActions from "./sa_session_actions.sql" with { type: "text" };
+import sessionTree from "./session_tree.sql" with { type: "text" };
+import saSessions from "./sa_sessions.sql" with { type: "text" };
+import saTrees from "./sa_trees.sql" with { type: "text" };
+import saActionHistory from "./sa_action_history.sql" with { type: "text" };
+import saPrincipals from "./sa_principals.sql" with { type: "text" };
+import saTreeActions from "./sa_tree_actions.sql" with { type: "text" };
+import saTreeSummary from "./sa_tree_summary.sql" with { type: "text" };
+
+/** A view of the session model: its name and its `CREATE VIEW` statement. */
+export interface SessionView {
+  name: string;
+  sql: string;
+}
+
+/** The session views, in dependency order. */
+export const SESSION_VIEWS: readonly SessionView[] = [
+  { name: "credential_events", sql: credentialEvents },
+  { name: "web_identity_issuances", sql: webIdentityIssuances },
+  { name: "pod_identity_issuances", sql: podIdentityIssuances },
+  { name: "sa_issuances", sql: saIssuances },
+  { name: "role_chains", sql: roleChains },
+  { name: "session_links", sql: sessionLinks },
+  { name: "sa_events", sql: saEvents },
+  { name: "sa_session_actions", sql: saSessionActions },
+  { name: "session_tree", sql: sessionTree },
+  { name: "sa_sessions", sql: saSessions },
+  { name: "sa_trees", sql: saTrees },
+  { name: "sa_action_history", sql: saActionHistory },
+  { name: "sa_principals", sql: saPrincipals },
+  { name: "sa_tree_actions", sql: saTreeActions },
+  { name: "sa_tree_summary", sql: saTreeSummary },
+];
+
+/** Defaults of the variables the views and rules read with `getvariable`. */
+export const VIEW_DEFAULTS = {
+  /** Other trees of a principal that must show an action before it is routine. */
+  hunt_routine_sessions: 3,
+  /** `web-identity-lateral-movement`: distinct sensitive actions. */
+  hunt_min_actions: 3,
+  /** `web-identity-lateral-movement`: sliding window, minutes. */
+  hunt_window_minutes: 60,
+  /** `web-identity-multi-control-plane`: distinct control-plane actions. */
+  hunt_min_control_plane: 10,
+} as const;
+
+/**
+ * Creates the catalog and run-time tables, sets the default variables and
+ * creates the session views on `conn`, which must already have `events`.
+ *
+ * @example
+ * ```ts ignore
+ * import { openLakeDb } from "./open_lake.ts";
+ * const db = await openLakeDb({ lake: "./lake" }); // calls createSessionViews
+ * const rows = await db.conn.runAndReadAll("SELECT * FROM sa_sessions");
+ * db.close();
+ * ```
+ */
+export async function createSessionViews(conn: DuckDBConnection): Promise<void> {
+  await conn.run(
+    `CREATE TABLE IF NOT EXISTS action_catalog (eventSource VARCHAR, eventName VARCHAR, category VARCHAR);
+     CREATE TABLE IF NOT EXISTS hunt_allowlist (principal VARCHAR, eventSource VARCHAR, eventName VARCHAR);
+     CREATE TABLE IF NOT EXISTS baseline_actions (principal VARCHAR, eventSource VARCHAR, action VARCHAR, sessions BIGINT);
+     CREATE TABLE IF NOT EXISTS baseline_principals (principal VARCHAR, sessions BIGINT);`,
+  );
+  await loadActionCatalog(conn, DEFAULT_CATALOG);
+  for (const [name, value] of Object.entries(VIEW_DEFAULTS)) await setVariable(conn, name, value);
+  for (const view of SESSION_VIEWS) await conn.run(view.sql);
+}

@@ -60,7 +60,10 @@ export const PAGE_SCRIPT = `
   var wasOpen = [];
   window.addEventListener("beforeprint", function () {
     wasOpen = [];
-    doc.querySelectorAll("details").forEach(function (d) { wasOpen.push([d, d.open]); d.open = true; });
+    doc.querySelectorAll("details.events").forEach(function (d) {
+      wasOpen.push([d, d.open]);
+      d.open = true;
+    });
   });
   window.addEventListener("afterprint", function () {
     wasOpen.forEach(function (p) { p[0].open = p[1]; });

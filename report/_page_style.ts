@@ -118,7 +118,7 @@ table.ev td:nth-child(8) code { color: var(--muted); }
 table.ev th:nth-child(1) { width: 44px; text-align: right; }
 table.ev th:nth-child(2) { width: 176px; } table.ev th:nth-child(3) { width: 78px; }
 table.ev th:nth-child(4) { width: 104px; } table.ev th:nth-child(5) { width: 16%; }
-table.ev th:nth-child(6) { width: 15%; } table.ev th:nth-child(7) { width: 124px; }
+table.ev th:nth-child(6) { width: 15%; } table.ev th:nth-child(7) { width: 140px; }
 .panel + .panel { margin-top: 10px; }
 .scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
 .scroll table { border: 0; }
@@ -170,6 +170,8 @@ svg .mk { cursor: pointer; }
 svg .mk.ok:hover, svg .mk.issue:hover { stroke: var(--ink); stroke-width: 2; }
 svg .mk.denied:hover { stroke-width: 3.4; }
 details > summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
+table.files td { font-size: 11.5px; }
+table.files td:nth-child(2) { word-break: break-all; min-width: 24em; }
 .more { color: var(--muted); font-style: italic; margin: 6px 0 0; }
 pre {
   background: #f1f5f9; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;

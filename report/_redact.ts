@@ -101,7 +101,6 @@ const REQUEST_KEYS = new Set([
 /** Response fields worth showing, by path: what the call created or issued. */
 const RESPONSE_PATHS: [string[], string][] = [
   [["credentials", "accessKeyId"], "\u2192 issued key"],
-  [["assumedRoleUser", "arn"], "\u2192 assumed role"],
   [["subjectFromWebIdentityToken"], "\u2192 subject"],
   [["accessKey", "accessKeyId"], "\u2192 new access key"],
   [["user", "arn"], "\u2192 new user"],

@@ -106,53 +106,52 @@ const CALLS = `
   SELECT eventTime, eventSource, eventName, errorCode, errorMessage, sourceIPAddress, userAgent,
     awsRegion, eventID, requestParameters, responseElements,
     userIdentity.accessKeyId AS caller,
-    json_extract_string(responseElements, '$.credentials.accessKeyId') AS issued,
+    CASE WHEN eventSource = 'sts.amazonaws.com'
+      THEN json_extract_string(responseElements, '$.credentials.accessKeyId') END AS issued,
     userIdentity.sessionContext.sessionIssuer.arn AS issuer_arn,
     json_extract_string(requestParameters, '$.roleArn') AS requested_role
   FROM events`;
 
-/** The lake's summary: span, accounts, regions, clusters, events and service-account sessions. */
+/**
+ * The lake's summary in one scan: span, accounts, regions, clusters (OIDC
+ * providers and Pod Identity cluster names), events, and service-account
+ * sessions (keys used with web-identity federation data, or issued by
+ * AssumeRoleWithWebIdentity or by Pod Identity's AssumeRole).
+ */
 async function lakeSummary(db: LakeDb, findings: Finding[]): Promise<LakeSummary> {
-  const [totals] = await rows(
+  const [r] = await rows(
     db,
-    `SELECT count(*) AS n, min(eventTime) AS first, max(eventTime) AS last FROM events`,
-  );
-  const distinct = async (sql: string) =>
-    (await rows(db, sql)).map((r) => str(r.v)).filter((v): v is string => v !== null && v !== "");
-  const accounts = await distinct(
-    `SELECT DISTINCT coalesce(recipientAccountId, userIdentity.accountId) AS v FROM events ORDER BY v`,
-  );
-  const regions = await distinct(`SELECT DISTINCT awsRegion AS v FROM events ORDER BY v`);
-  const providers = await distinct(`SELECT DISTINCT regexp_extract(
-      coalesce(userIdentity.sessionContext.webIdFederationData.federatedProvider,
-        userIdentity.identityProvider, ''), 'oidc\\.eks\\.[^/]+\\.amazonaws\\.com/id/[A-Za-z0-9]+') AS v
-    FROM events ORDER BY v`);
-  const podClusters = await distinct(
-    `SELECT DISTINCT json_extract_string(requestParameters, '$.clusterName') AS v
-    FROM events WHERE eventName = 'AssumeRoleForPodIdentity' ORDER BY v`,
-  );
-  const clusters = new Set([...providers, ...podClusters]);
-  for (const f of findings) if (f.cluster) clusters.add(f.cluster);
-  const [sessions] = await rows(
-    db,
-    `SELECT count(DISTINCT k) AS n FROM (
-      SELECT userIdentity.accessKeyId AS k FROM events
-        WHERE userIdentity.sessionContext.webIdFederationData.federatedProvider IS NOT NULL
-      UNION ALL
-      SELECT json_extract_string(responseElements, '$.credentials.accessKeyId') FROM events
-        WHERE errorCode IS NULL AND (eventName = 'AssumeRoleWithWebIdentity'
+    `SELECT count(*) AS n, min(eventTime) AS first, max(eventTime) AS last,
+      list(DISTINCT coalesce(recipientAccountId, userIdentity.accountId)) AS accounts,
+      list(DISTINCT awsRegion) AS regions,
+      list(DISTINCT regexp_extract(coalesce(
+        userIdentity.sessionContext.webIdFederationData.federatedProvider,
+        userIdentity.identityProvider, ''), 'oidc\.eks\.[^/]+\.amazonaws\.com/id/[A-Za-z0-9]+')) AS providers,
+      list(DISTINCT json_extract_string(requestParameters, '$.clusterName'))
+        FILTER (WHERE eventName = 'AssumeRoleForPodIdentity') AS pod_clusters,
+      count(DISTINCT CASE
+        WHEN userIdentity.sessionContext.webIdFederationData.federatedProvider IS NOT NULL
+          THEN userIdentity.accessKeyId
+        WHEN errorCode IS NULL AND (eventName = 'AssumeRoleWithWebIdentity'
           OR (eventName = 'AssumeRole' AND userIdentity.invokedBy = 'pods.eks.amazonaws.com'))
-    ) WHERE k IS NOT NULL`,
+          THEN json_extract_string(responseElements, '$.credentials.accessKeyId')
+      END) AS sessions
+    FROM events`,
   );
+  const list = (v: unknown) =>
+    (Array.isArray(v) ? v : []).map(str).filter((x): x is string => x !== null && x !== "")
+      .sort(cmp);
+  const clusters = new Set([...list(r.providers), ...list(r.pod_clusters)]);
+  for (const f of findings) if (f.cluster) clusters.add(f.cluster);
   return {
     path: db.lake,
-    firstEvent: totals.first ? iso(totals.first) : null,
-    lastEvent: totals.last ? iso(totals.last) : null,
-    accounts,
-    regions,
+    firstEvent: r.first ? iso(r.first) : null,
+    lastEvent: r.last ? iso(r.last) : null,
+    accounts: list(r.accounts),
+    regions: list(r.regions),
     clusters: [...clusters].sort(cmp),
-    events: num(totals.n),
-    sessions: num(sessions.n),
+    events: num(r.n),
+    sessions: num(r.sessions),
   };
 }
 

@@ -447,8 +447,8 @@ function manifestSection(data: ReportData): SafeHtml {
     formatCount(totals.rejected)
   } rejected.</p>
 <div class="scroll"><table><thead><tr><th>Batch</th><th>Started (UTC)</th><th>Finished (UTC)</th><th>podtrail</th><th>DuckDB</th><th>Command</th><th class="num">Files</th></tr></thead><tbody>${batchRows}</tbody></table></div>
-<h4>Input files</h4>
-<div class="scroll"><table><thead><tr><th>File</th><th>SHA-256</th><th class="num">Bytes</th><th>Status</th><th class="num">Read</th><th class="num">Written</th><th class="num">Duplicates</th><th class="num">Rejected</th><th>Batch</th></tr></thead><tbody>${fileRows}</tbody></table></div>${moreFiles}
+<details class="files"><summary>Input files (${formatCount(files.length)})</summary>
+<div class="scroll"><table class="files"><thead><tr><th>File</th><th>SHA-256</th><th class="num">Bytes</th><th>Status</th><th class="num">Read</th><th class="num">Written</th><th class="num">Duplicates</th><th class="num">Rejected</th><th>Batch</th></tr></thead><tbody>${fileRows}</tbody></table></div>${moreFiles}</details>
 <h3>Rejected records</h3>
 <p class="note">${
     formatCount(rejectTotal)

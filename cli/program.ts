@@ -12,6 +12,7 @@ import { registerQuery } from "./query.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerSigma } from "./sigma.ts";
 import { registerDemo } from "./demo.ts";
+import { registerReport } from "./report.ts";
 import { VERSION } from "../version.ts";
 
 /** A command file's contribution: adds itself to the program. */
@@ -28,7 +29,14 @@ export interface CliIO {
   stderrIsTty: boolean;
 }
 
-const REGISTRY: Register[] = [registerIngest, registerQuery, registerGenerate, registerSigma, registerDemo];
+const REGISTRY: Register[] = [
+  registerIngest,
+  registerQuery,
+  registerGenerate,
+  registerSigma,
+  registerDemo,
+  registerReport,
+];
 
 /** Adds a command module (used by modules that register late, e.g. plugins in tests). */
 export function addCommand(register: Register): void {

@@ -5,7 +5,7 @@ import { OutputExistsError } from "../errors.ts";
 import { generationTime, writeReport } from "./write_report.ts";
 import { collectReportData } from "./collect_report_data.ts";
 import { stubHunt } from "./_stub_hunt.ts";
-import { record, withTempDir, writeRecords } from "../tests/_helpers.ts";
+import { cli, record, withTempDir, writeRecords } from "../tests/_helpers.ts";
 
 const TESTDATA = new URL("./testdata/", import.meta.url).pathname;
 const NOW = new Date("2026-11-06T09:00:00Z");
@@ -311,4 +311,46 @@ Deno.test("generationTime() prefers --now, then SOURCE_DATE_EPOCH", () => {
   assert.equal(generationTime(undefined, "1762419600").toISOString(), "2025-11-06T09:00:00.000Z");
   assert.throws(() => generationTime(undefined, "yesterday"), RangeError);
   assert.ok(Math.abs(generationTime(undefined, undefined).getTime() - Date.now()) < 5000);
+});
+
+Deno.test("podtrail report: writes the report, refuses to overwrite, rejects bad flags", async (t) => {
+  const { dir, lake } = await sharedFixture();
+  const output = join(dir, "cli.html");
+  const args = ["report", "--lake", lake, "-o", output, "--now", "2026-11-06T09:00:00Z", "--force"];
+  let first: Uint8Array;
+  await t.step("exit 0 and one line", async () => {
+    const { code, stdout, stderr } = await cli(args);
+    assert.equal(stderr, "");
+    assert.equal(code, 0);
+    assert.match(stdout, /^Wrote .*cli\.html: 3 findings, \d+\.\d kB\n$/);
+    first = await Deno.readFile(output);
+    const page = new TextDecoder().decode(first);
+    assert.ok(page.includes(`<pre>podtrail ${args.join(" ")}</pre>`));
+    assert.ok(page.includes('id="rule-web-identity-lateral-movement"'));
+    assert.ok(page.includes("payments/invoice-worker"));
+  });
+  await t.step("the same command gives the same bytes", async () => {
+    assert.equal((await cli(args)).code, 0);
+    assert.deepEqual(await Deno.readFile(output), first);
+  });
+  await t.step("an existing output without --force: exit 2, one line", async () => {
+    const { code, stderr } = await cli(args.slice(0, -1));
+    assert.equal(code, 2);
+    assert.equal(stderr, `podtrail: Output "${output}" exists; pass --force to overwrite it\n`);
+    assert.deepEqual(await Deno.readFile(output), first);
+  });
+  await t.step("bad flags: exit 2", async () => {
+    for (
+      const bad of [
+        ["--min-severity", "severe"],
+        ["--now", "yesterday"],
+        ["--max-events", "many"],
+        ["--max-events", "0"],
+      ]
+    ) {
+      const { code, stderr } = await cli([...args, ...bad]);
+      assert.equal(code, 2, bad.join(" "));
+      assert.equal(stderr.split("\n").length, 2, stderr);
+    }
+  });
 });

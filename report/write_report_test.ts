@@ -328,6 +328,22 @@ Deno.test("podtrail report: writes the report, refuses to overwrite, rejects bad
     assert.ok(page.includes(`<pre>podtrail ${args.join(" ")}</pre>`));
     assert.ok(page.includes('id="rule-web-identity-lateral-movement"'));
     assert.ok(page.includes("payments/invoice-worker"));
+    // The real hunt's catalog gives the lanes; every event of the chain is a mark.
+    const f1 = section(page, "f1");
+    assert.equal(count(f1, /class="mk /g), 14);
+    assert.equal(count(f1, /class="mk denied"/g), 3);
+    for (
+      const lane of [
+        "Credential issuance",
+        "Reconnaissance",
+        "Credential access",
+        "IAM escalation",
+        "Identity creation",
+        "Lateral movement",
+        "Defence evasion",
+        "Other calls",
+      ]
+    ) assert.ok(f1.includes(`>${lane}</text>`), lane);
   });
   await t.step("the same command gives the same bytes", async () => {
     assert.equal((await cli(args)).code, 0);

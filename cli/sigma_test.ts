@@ -28,14 +28,14 @@ Deno.test("podtrail sigma export and run", async (t) => {
       const r = await cli(["sigma", "run", out, "--lake", lake, "--format", "json"]);
       assert.equal(r.code, EXIT.ok, r.stderr);
       const json = JSON.parse(r.stdout);
-      assert.equal(json.correlations.length, 2);
+      assert.equal(json.correlations.length, 3);
       assert.deepEqual(json.correlations[0].group, { sessionAccessKeyId: "ASIAATTACKEXAMPLE001" });
       const table = await cli(["sigma", "run", out, "--lake", lake]);
       assert.match(table.stdout, /^Matches\n/);
       assert.match(table.stdout, /Correlations\n.*ASIAATTACKEXAMPLE001/s);
       const csv = await cli(["sigma", "run", out, "--lake", lake, "--format", "csv"]);
       assert.match(csv.stdout, /^kind,rule,title,level,eventTime,eventID/);
-      assert.equal(csv.stdout.trim().split("\r\n").length, 3);
+      assert.equal(csv.stdout.trim().split("\r\n").length, 4);
     });
     await t.step("a rule that cannot run is named on stderr and the run exits 3", async () => {
       const bad = join(dir, "bad.yml");
@@ -50,7 +50,7 @@ Deno.test("podtrail sigma export and run", async (t) => {
         r.stderr,
         /bad\.yml: rule "Bad" not run: field "status": "status" is not a CloudTrail/,
       );
-      assert.equal(r.stdout.trim().split("\n").length, 2);
+      assert.equal(r.stdout.trim().split("\n").length, 3);
     });
     await t.step("usage errors", async () => {
       assert.equal((await cli(["sigma", "run", out])).code, EXIT.usage);

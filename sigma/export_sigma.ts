@@ -1,23 +1,29 @@
 /**
  * `exportSigma()`: podtrail's two service-account rules as Sigma v2.1 YAML,
- * one multi-document file per rule: two base rules (the web-identity
- * issuance, and the calls made with a web-identity session credential) and a
- * `value_count` correlation that groups both by the session key, which lives
- * in `responseElements.credentials.accessKeyId` on the issuance and in
- * `userIdentity.accessKeyId` on later calls (an `aliases` entry).
+ * one multi-document file per rule: two base rules (the issuance of a pod's
+ * session key, by IRSA or EKS Pod Identity, and the calls made with such a
+ * key) and a `value_count` correlation that groups both by the session key,
+ * which lives in `responseElements.credentials.accessKeyId` on the issuance
+ * and in `userIdentity.accessKeyId` on later calls (an `aliases` entry).
  *
  * What Sigma cannot say, and so differs from `podtrail hunt`:
  *
  * - role chains: hunt follows sts:AssumeRole from the pod's session to the
  *   sessions it issues and counts the whole tree; a correlation groups one key;
  * - the issuance event is in the group, so its eventName
- *   (AssumeRoleWithWebIdentity) is one of the distinct values counted when it
- *   falls inside the window;
+ *   (AssumeRoleWithWebIdentity or AssumeRole) is one of the distinct values
+ *   counted when it falls inside the window: the issuance and two sensitive
+ *   calls within the hour fire, where hunt needs three sensitive actions
+ *   (on a one-day generated estate: 127 Sigma sessions, 104 hunt sessions,
+ *   103 in common, the one hunt-only a role chain);
  * - hunt's allowlist, baselines and severity model (routine actions rated
  *   info) have no Sigma form; the exported level is the rule's nominal one;
  * - multi-control-plane has no window in hunt (the whole session); the export
  *   uses 12h, the longest session AssumeRoleWithWebIdentity can issue, and
- *   counts eventName where hunt counts eventSource:eventName.
+ *   counts eventName where hunt counts eventSource:eventName;
+ * - Pod Identity calls are recognised by their role session name
+ *   (`eks-<cluster>-<pod>-…`), web-identity calls by
+ *   `sessionContext.webIdFederationData`; hunt links them through the issuance.
  *
  * @module
  */
@@ -73,43 +79,58 @@ function bySource(entries: readonly CatalogEntry[]): Record<string, unknown>[] {
   });
 }
 
+/** Selections of the calls made with a service-account session key (IRSA or EKS Pod Identity). */
 const SESSION = {
-  "userIdentity.accessKeyId|startswith": "ASIA",
-  "userIdentity.sessionContext.webIdFederationData.federatedProvider|exists": true,
+  key: { "userIdentity.accessKeyId|startswith": "ASIA" },
+  session_web_identity: {
+    "userIdentity.sessionContext.webIdFederationData.federatedProvider|exists": true,
+  },
+  // EKS Pod Identity names the role session eks-<cluster>-<pod>-<uuid>.
+  session_pod_identity: { "userIdentity.arn|re": ":assumed-role/[^/]+/eks-" },
 };
 
 function issuanceRule(id: string, name: string, tags: string[]) {
   return {
-    title: "Session credential issued to a web identity (IRSA service account)",
+    title: "Session credential issued to a Kubernetes service account (IRSA or EKS Pod Identity)",
     id,
     name,
     status: "experimental",
-    description:
-      "sts:AssumeRoleWithWebIdentity called by a WebIdentityUser (an EKS pod's projected " +
-      "service-account token under IRSA) that returned a temporary (ASIA…) access key. " +
+    description: "A temporary (ASIA…) access key issued to a pod: sts:AssumeRoleWithWebIdentity " +
+      "called by a WebIdentityUser (IRSA, the pod's projected service-account token), or " +
+      "sts:AssumeRole invoked by pods.eks.amazonaws.com (EKS Pod Identity). " +
       "Feeds the correlation in this file; not an alert by itself.",
     author: AUTHOR,
     date: DATE,
     tags,
     logsource: LOGSOURCE,
     detection: {
-      selection: {
+      issued: { "responseElements.credentials.accessKeyId|startswith": "ASIA" },
+      issuer_irsa: {
         eventSource: "sts.amazonaws.com",
         eventName: "AssumeRoleWithWebIdentity",
         "userIdentity.type": "WebIdentityUser",
-        "responseElements.credentials.accessKeyId|startswith": "ASIA",
       },
-      condition: "selection",
+      issuer_pod_identity: [
+        {
+          eventSource: "sts.amazonaws.com",
+          eventName: "AssumeRole",
+          "userIdentity.invokedBy": POD,
+        },
+        { eventSource: "sts.amazonaws.com", eventName: "AssumeRole", sourceIPAddress: POD },
+      ],
+      condition: "issued and 1 of issuer_*",
     },
     fields: [
       "responseElements.credentials.accessKeyId",
       "requestParameters.roleArn",
       "userIdentity.userName",
     ],
-    falsepositives: ["Every IRSA pod start; only the correlation is meant to alert"],
+    falsepositives: ["Every pod start; only the correlation is meant to alert"],
     level: "informational",
   };
 }
+
+const POD = "pods.eks.amazonaws.com";
 
 function lateralMovement(): SigmaExportFile {
   const rule = ruleById("web-identity-lateral-movement");
@@ -128,7 +149,7 @@ function lateralMovement(): SigmaExportFile {
       status: "experimental",
       description: `${rule.description}\n\nSigma form of podtrail's ${rule.id} rule: at least ` +
         `${minActions} distinct eventNames within ${minutes} minutes among the issuance and the ` +
-        "sensitive calls of one web-identity session key. Unlike podtrail hunt it does not follow " +
+        "sensitive calls of one service-account session key. Unlike podtrail hunt it does not follow " +
         "sts:AssumeRole chains to child sessions, and the issuance's own eventName counts when " +
         "it falls inside the window.",
       author: AUTHOR,
@@ -154,23 +175,23 @@ function lateralMovement(): SigmaExportFile {
     },
     issuanceRule("013097b4-2ea4-4f97-8e4f-d72eab92bf15", issuance, tags),
     {
-      title: "Sensitive AWS API call made with a web-identity session credential",
+      title: "Sensitive AWS API call made with a Kubernetes service-account session credential",
       id: "2f08aea9-84e8-4945-9894-ca13c031584e",
       name: calls,
       status: "experimental",
       description:
         "A call from podtrail's catalog of sensitive actions (reconnaissance, credential " +
         "access, IAM escalation, identity creation, defence evasion, compute creation, lateral " +
-        "movement) made with a temporary key of a web-identity session. Failed attempts count. " +
+        "movement) made with the temporary key of a web-identity (IRSA) or EKS Pod Identity session. Failed attempts count. " +
         "Feeds the correlation in this file.",
       author: AUTHOR,
       date: DATE,
       tags,
       logsource: LOGSOURCE,
       detection: {
-        session: SESSION,
+        ...SESSION,
         sensitive_action: bySource(sensitive),
-        condition: "session and sensitive_action",
+        condition: "key and 1 of session_* and sensitive_action",
       },
       fields: [
         "userIdentity.accessKeyId",
@@ -203,7 +224,7 @@ function multiControlPlane(): SigmaExportFile {
       description:
         `${rule.description}\n\nSigma form of podtrail's ${rule.id} rule: at least ${min} ` +
         "distinct eventNames within 12 hours (the longest session AssumeRoleWithWebIdentity " +
-        "issues) among the issuance and the control-plane calls of one web-identity session key. " +
+        "issues) among the issuance and the control-plane calls of one service-account session key. " +
         "Unlike podtrail hunt it does not follow sts:AssumeRole chains, counts eventName rather " +
         "than eventSource:eventName, and counts the issuance's own eventName.",
       author: AUTHOR,
@@ -228,22 +249,22 @@ function multiControlPlane(): SigmaExportFile {
     },
     issuanceRule("71646935-e58b-4d53-bc25-7c79542021bb", issuance, tags),
     {
-      title: "AWS control-plane call made with a web-identity session credential",
+      title: "AWS control-plane call made with a Kubernetes service-account session credential",
       id: "8c4f3d78-5221-4544-856c-91edfb1f469c",
       name: calls,
       status: "experimental",
       description:
-        "A management (control-plane) call made with a temporary key of a web-identity " +
-        "session; data events and S3 object-level calls are left out. Feeds the correlation in this file.",
+        "A management (control-plane) call made with the temporary key of a web-identity " +
+        "(IRSA) or EKS Pod Identity session; data events and S3 object-level calls are left out. Feeds the correlation in this file.",
       author: AUTHOR,
       date: DATE,
       tags,
       logsource: LOGSOURCE,
       detection: {
-        session: SESSION,
+        ...SESSION,
         filter_data_event: { eventCategory: "Data" },
         filter_data_plane: bySource(dataPlane),
-        condition: "session and not 1 of filter_*",
+        condition: "key and 1 of session_* and not 1 of filter_*",
       },
       fields: ["userIdentity.accessKeyId", "userIdentity.arn", "eventSource", "eventName"],
       falsepositives: ["Every workload's normal calls; only the correlation is meant to alert"],

@@ -96,6 +96,7 @@ Deno.test("sigma export → sigma run finds the sessions podtrail hunt finds", a
     assert.deepEqual(fromSigma, fromHunt);
     assert.deepEqual(fromSigma, [
       "web-identity-lateral-movement ASIAATTACKEXAMPLE001",
+      "web-identity-lateral-movement ASIAPODIDENTITY00001",
       "web-identity-multi-control-plane ASIAATTACKEXAMPLE001",
     ]);
     // The issuance is part of the correlated group; the benign karpenter session is not found.
@@ -104,5 +105,27 @@ Deno.test("sigma export → sigma run finds the sessions podtrail hunt finds", a
     )!;
     assert.equal(lm.eventIDs[0], "00000000-0000-4000-8000-000000000001");
     assert.equal(lm.eventIDs.length, 12);
+  });
+});
+
+Deno.test("sigma export differs from hunt where Sigma cannot follow it (documented)", async () => {
+  // The issuance is in the correlated group, so its eventName counts: issuance + 2 sensitive
+  // calls within the hour reach 3 distinct eventNames, where hunt counts 2 sensitive actions.
+  const text = await Deno.readTextFile(IRSA);
+  const records = (JSON.parse(text).Records as Record<string, unknown>[]).slice(0, 3);
+  await withTempDir(async (dir) => {
+    const file = join(dir, "corner.json");
+    await Deno.writeTextFile(file, JSON.stringify({ Records: records }));
+    const lake = join(dir, "lake");
+    await ingest({ inputs: [file], lake });
+    const rules = join(dir, "rules");
+    await Deno.mkdir(rules);
+    const [lm] = exportSigma();
+    await Deno.writeTextFile(join(rules, lm.fileName), lm.yaml);
+    const sigma = await runSigma({ rules: [rules], lake });
+    assert.deepEqual(sigma.correlations.map((c) => [c.group.sessionAccessKeyId, c.count]), [
+      ["ASIAATTACKEXAMPLE001", 3],
+    ]);
+    assert.deepEqual(await hunt({ lake, minSeverity: "info" }), []);
   });
 });

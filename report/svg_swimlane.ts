@@ -66,6 +66,12 @@ export function categoryLabel(category: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** A lane label that fits the label column. */
+function clipLabel(label: string): string {
+  const chars = [...label];
+  return chars.length <= 28 ? label : chars.slice(0, 27).join("") + "\u2026";
+}
+
 /** The lane of an event. */
 export function laneOf(event: ReportEvent): string {
   if (event.issuedKey !== null) return ISSUANCE_LANE;
@@ -117,7 +123,7 @@ export function svgSwimlane(rf: ReportFinding): string {
     const labels = svg.append("g").attr("class", "lane-labels");
     lanes.forEach((lane, i) => {
       labels.append("text").attr("x", LABEL_WIDTH).attr("y", laneTop(i) + 19).text(
-        text(lane.label),
+        text(clipLabel(lane.label)),
       );
     });
     drawTimeAxis(ctx, x, { y: 16, gridBottom: height - 8, ticks: 7 });

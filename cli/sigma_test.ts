@@ -33,9 +33,6 @@ Deno.test("podtrail sigma export and run", async (t) => {
       const table = await cli(["sigma", "run", out, "--lake", lake]);
       assert.match(table.stdout, /^Matches\n/);
       assert.match(table.stdout, /Correlations\n.*ASIAATTACKEXAMPLE001/s);
-      const csv = await cli(["sigma", "run", out, "--lake", lake, "--format", "csv"]);
-      assert.match(csv.stdout, /^kind,rule,title,level,eventTime,eventID/);
-      assert.equal(csv.stdout.trim().split("\r\n").length, 4);
     });
     await t.step("a rule that cannot run is named on stderr and the run exits 3", async () => {
       const bad = join(dir, "bad.yml");
@@ -44,13 +41,14 @@ Deno.test("podtrail sigma export and run", async (t) => {
         "title: Bad\nlogsource: {product: aws, service: cloudtrail}\n" +
           "detection: {sel: {status: success}, condition: sel}\n",
       );
-      const r = await cli(["sigma", "run", out, bad, "--lake", lake, "--format", "jsonl"]);
+      const r = await cli(["sigma", "run", out, bad, "--lake", lake, "--format", "csv"]);
       assert.equal(r.code, EXIT.partial);
+      assert.match(r.stdout, /^kind,rule,title,level,eventTime,eventID/);
       assert.match(
         r.stderr,
         /bad\.yml: rule "Bad" not run: field "status": "status" is not a CloudTrail/,
       );
-      assert.equal(r.stdout.trim().split("\n").length, 3);
+      assert.equal(r.stdout.trim().split("\r\n").length, 4);
     });
     await t.step("usage errors", async () => {
       assert.equal((await cli(["sigma", "run", out])).code, EXIT.usage);

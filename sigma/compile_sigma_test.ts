@@ -99,7 +99,7 @@ function inScope(db: LakeDb, scope: string, sel: string, condition = "sel") {
   );
 }
 
-Deno.test("compileSigma() matches values as Sigma does", async (t) => {
+Deno.test("compileSigma() matches values and condition forms as Sigma does", async (t) => {
   await withLake(async (db) => {
     await t.step("strings are case-insensitive; cased is not", async () => {
       assert.deepEqual(await inScope(db, "case", "{eventName: LISTROLES}"), ["case-1", "case-2"]);
@@ -347,11 +347,6 @@ Deno.test("compileSigma() matches values as Sigma does", async (t) => {
       assert.deepEqual(await inScope(db, "st", "{readOnly: false}"), ["st-2"]);
       assert.deepEqual(await inScope(db, "st", "{readOnly: 'TRUE'}"), ["st-1"]);
     });
-  });
-});
-
-Deno.test("compileSigma() evaluates condition forms", async (t) => {
-  await withLake(async (db) => {
     const rule = (condition: string) =>
       matchIds(
         db,

@@ -180,14 +180,6 @@ Deno.test("runSigma() honours generate, and reports files it cannot parse", asyn
       assert.deepEqual(r.matches.map((m) => m.eventID), ["stop-logging"]);
       assert.equal(r.correlations.length, 1);
     });
-    await t.step("--from/--to limit the events", async () => {
-      const r = await runSigma({
-        rules: [join(rules, "a.yml")],
-        lake,
-        from: new Date("2027-01-01T00:00:00Z"),
-      });
-      assert.deepEqual([r.matches, r.correlations], [[], []]);
-    });
     await t.step("a missing path is an error", async () => {
       await assert.rejects(runSigma({ rules: [join(dir, "nope")], lake }), Deno.errors.NotFound);
     });

@@ -184,12 +184,22 @@ export interface LakeLock {
   release(): Promise<void>;
 }
 
-function processAlive(pid: number): boolean {
+/**
+ * Whether a process is still running. Deno denies /proc to anything short of
+ * --allow-all, so ask `kill -0`; when even that cannot be asked, the holder is
+ * taken to be alive (a lock is never stolen on a guess).
+ */
+async function processAlive(pid: number): Promise<boolean> {
+  if (pid === Deno.pid) return true;
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    const out = await new Deno.Command("kill", {
+      args: ["-0", String(pid)],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
   } catch {
-    return false;
+    return true;
   }
 }
 
@@ -222,7 +232,7 @@ export async function lockLake(p: LakePaths): Promise<LakeLock> {
         // A lock being written right now reads as empty: treat it as held.
       }
       const stale = holder.pid !== undefined && holder.hostname === hostname &&
-        !processAlive(holder.pid);
+        !(await processAlive(holder.pid));
       if (!stale) {
         throw new LakeLockedError(
           p.root,

@@ -37,10 +37,16 @@ export async function cli(
   return { code, stdout, stderr };
 }
 
-/** Runs `main.ts` as a real subprocess (exit codes, signals). */
+/** The permission flags of `deno task podtrail` (what users run), read from deno.json. */
+export const CLI_PERMISSIONS: string[] = (() => {
+  const config = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json")));
+  return String(config.tasks.podtrail).split(/\s+/).filter((a) => a.startsWith("--allow-"));
+})();
+
+/** Runs `main.ts` as a real subprocess with the CLI's own permissions (exit codes, signals). */
 export function spawnCli(args: string[], options: { env?: Record<string, string> } = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", join(ROOT, "main.ts"), ...args],
+    args: ["run", ...CLI_PERMISSIONS, "--quiet", join(ROOT, "main.ts"), ...args],
     stdout: "piped",
     stderr: "piped",
     env: options.env,

@@ -12,6 +12,7 @@ export class InputSyntaxError extends SyntaxError {
   readonly file: string;
   /** Byte offset, record ordinal or line where parsing failed, when known. */
   readonly position?: number;
+  /** `file` is named in the message; `position` is where parsing stopped, when known. */
   constructor(file: string, message: string, options?: { position?: number; cause?: unknown }) {
     super(`Cannot parse "${file}": ${message}`, { cause: options?.cause });
     this.name = "InputSyntaxError";

@@ -13,7 +13,7 @@ export const EXIT = {
   findings: 1,
   /** Usage error: bad flag, bad value, missing input, refused overwrite. */
   usage: 2,
-  /** `ingest`: some files or records were rejected; the rest was ingested. */
+  /** `ingest`: some files or records were rejected, the rest was ingested; `sigma run`: some rules could not run. */
   partial: 3,
   /** The lake is locked by another ingest. */
   locked: 4,

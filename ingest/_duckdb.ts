@@ -58,6 +58,8 @@ export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
   if (options.tempDirectory) config.temp_directory = options.tempDirectory;
   const instance = await DuckDBInstance.create(":memory:", config);
   const conn = await instance.connect();
+  // Days, casts and the dedup key are UTC whatever the machine's TZ says.
+  await conn.run(`SET TimeZone = 'UTC'`);
   return {
     conn,
     close() {

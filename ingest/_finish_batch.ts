@@ -64,7 +64,7 @@ export async function finishBatch(
     await setVariable(conn, "stage_parts", staged.parts);
     await setVariable(conn, "superseded", staged.superseded.map(String));
     await conn.run(
-      `CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'))
+      `CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'), hive_partitioning = false)
       WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`,
     );
     // One scan of the key columns: a 128-bit hash of each record's dedup key.
@@ -82,7 +82,7 @@ export async function finishBatch(
       await setVariable(conn, "overlapping", overlapping);
       await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys AS
         SELECT DISTINCT md5_number(${KEY}) AS k
-        FROM read_parquet(getvariable('overlapping'), union_by_name = true)`);
+        FROM read_parquet(getvariable('overlapping'), union_by_name = true, hive_partitioning = false)`);
     } else {
       await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys (k HUGEINT)`);
     }

@@ -118,7 +118,10 @@ function readOptions(format: Container, maxObjectSize: number): string {
     : format === "lines"
     ? "newline_delimited"
     : "unstructured";
-  return `format = '${f}', maximum_object_size = ${Math.trunc(maxObjectSize)}`;
+  // Never Hive partitions: a folder named `json=x` or `Records=x` must not replace a column.
+  return `format = '${f}', maximum_object_size = ${
+    Math.trunc(maxObjectSize)
+  }, hive_partitioning = false`;
 }
 
 /**
@@ -140,7 +143,7 @@ export function recordsBatchSql(format: Container, maxObjectSize: number): strin
 
 /** Checks a batch's staging rows: files whose `_record` repeats held more than one object. */
 export const MULTI_OBJECT_FILES_SQL =
-  `SELECT DISTINCT _file_id FROM read_parquet($1) GROUP BY _file_id, _record HAVING count(*) > 1`;
+  `SELECT DISTINCT _file_id FROM read_parquet($1, hive_partitioning = false) GROUP BY _file_id, _record HAVING count(*) > 1`;
 
 /**
  * Reader for one file of any shape: the variables `read_path` and `file_id` name it.

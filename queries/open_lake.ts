@@ -105,13 +105,18 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
       AND (getvariable('time_to') IS NULL OR eventTime < getvariable('time_to')::TIMESTAMPTZ)`;
     await conn.run(
       files.length > 0
-        ? `CREATE VIEW events AS SELECT * FROM read_parquet(getvariable('lake_files'),
-             hive_partitioning = true, hive_types = {'day': VARCHAR}, union_by_name = true) WHERE ${range}`
+        // The day comes from the file's own folder: Hive detection would also take
+        // any key=value folder above the lake (e.g. /cases/eventName=x/lake) as a column.
+        ? `CREATE VIEW events AS SELECT * EXCLUDE (filename),
+             regexp_extract(filename, '/day=([^/]+)/[^/]*$', 1) AS day
+           FROM read_parquet(getvariable('lake_files'), hive_partitioning = false,
+             filename = true, union_by_name = true) WHERE ${range}`
         : `CREATE VIEW events AS ${EMPTY_EVENTS}`,
     );
     await conn.run(
       rejects.length > 0
-        ? `CREATE VIEW rejects AS SELECT * FROM read_parquet(getvariable('lake_rejects'), union_by_name = true)`
+        ? `CREATE VIEW rejects AS SELECT * FROM read_parquet(getvariable('lake_rejects'), union_by_name = true,
+             hive_partitioning = false)`
         : `CREATE VIEW rejects AS ${EMPTY_REJECTS}`,
     );
     await conn.run(
@@ -121,7 +126,7 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
              f.records.duplicates AS records_duplicates, f.records.rejected AS records_rejected
            FROM (SELECT id, unnest(files) AS f FROM read_json(getvariable('lake_batches'),
              columns = {id: 'VARCHAR', files: 'STRUCT(path VARCHAR, size BIGINT, sha256 VARCHAR, status VARCHAR, shape VARCHAR, reader VARCHAR, reason VARCHAR, records STRUCT(read BIGINT, written BIGINT, duplicates BIGINT, rejected BIGINT))[]'},
-             format = 'unstructured', maximum_object_size = ${maxBatchBytes}))`
+             format = 'unstructured', maximum_object_size = ${maxBatchBytes}, hive_partitioning = false))`
         : `CREATE VIEW manifest AS SELECT NULL::VARCHAR AS batch, NULL::VARCHAR AS path WHERE false`,
     );
     await createSessionViews(conn);

@@ -203,46 +203,102 @@ async function processAlive(pid: number): Promise<boolean> {
   }
 }
 
-/** Takes the lake's ingest lock, or throws {@linkcode LakeLockedError}. A stale lock of a dead process is taken over. */
+type Holder = { pid?: number; hostname?: string; since?: string };
+
+async function readHolder(file: Deno.FsFile): Promise<Holder> {
+  try {
+    await file.seek(0, Deno.SeekMode.Start);
+    const bytes = new Uint8Array(4096);
+    const n = await file.read(bytes);
+    return JSON.parse(new TextDecoder().decode(bytes.subarray(0, n ?? 0)));
+  } catch {
+    return {}; // a lock being written right now reads as empty
+  }
+}
+
+/** Whether `file` is still the one at `path` (a released lock is removed, and may be made again). */
+async function isAt(file: Deno.FsFile, path: string): Promise<boolean> {
+  try {
+    const [a, b] = [await file.stat(), await Deno.stat(path)];
+    return a.ino === b.ino && a.dev === b.dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the lake's ingest lock, or throws {@linkcode LakeLockedError}.
+ *
+ * The lock file is held with an exclusive advisory lock (`flock`) for the whole
+ * ingest, so only one process holds it at a time and the kernel frees it when
+ * the holder dies. Its content names the holder. A lock file that no process
+ * holds is stale and is taken over in place (never removed and made again, which
+ * would let two processes each take "the" lock), unless it names a process on
+ * this host that is still alive or cannot be read.
+ */
 export async function lockLake(p: LakePaths): Promise<LakeLock> {
   const hostname = Deno.hostname();
   const me = JSON.stringify({ pid: Deno.pid, hostname, since: new Date().toISOString() });
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const cannot = (e: unknown) =>
+    new LakeError(
+      p.root,
+      `Cannot lock lake "${p.root}": ${(e as Error).message}; is the folder writable?`,
+      { cause: e },
+    );
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let file: Deno.FsFile;
+    let created = true;
     try {
-      const file = await Deno.open(p.lock, { write: true, createNew: true });
-      await file.write(new TextEncoder().encode(me));
-      file.close();
-      return {
-        release: async () => {
-          await Deno.remove(p.lock).catch(() => {});
-        },
-      };
+      file = await Deno.open(p.lock, { read: true, write: true, createNew: true });
     } catch (e) {
-      if (!(e instanceof Deno.errors.AlreadyExists)) {
-        throw new LakeError(
-          p.root,
-          `Cannot lock lake "${p.root}": ${(e as Error).message}; is the folder writable?`,
-          { cause: e },
-        );
-      }
-      let holder: { pid?: number; hostname?: string; since?: string } = {};
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw cannot(e);
+      created = false;
       try {
-        holder = JSON.parse(await Deno.readTextFile(p.lock));
-      } catch {
-        // A lock being written right now reads as empty: treat it as held.
+        file = await Deno.open(p.lock, { read: true, write: true });
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) continue; // released meanwhile
+        throw cannot(e);
       }
-      const stale = holder.pid !== undefined && holder.hostname === hostname &&
-        !(await processAlive(holder.pid));
-      if (!stale) {
-        throw new LakeLockedError(
-          p.root,
-          `pid ${holder.pid ?? "?"} on ${holder.hostname ?? "?"} since ${holder.since ?? "?"}`,
-        );
-      }
-      await Deno.remove(p.lock).catch(() => {});
     }
+    try {
+      // A new file is only ever held for a moment by a process looking at it: wait for it.
+      const locked = created ? (await file.lock(true), true) : await file.tryLock(true);
+      const holder = locked && created ? {} : await readHolder(file);
+      if (!locked) throw new LakeLockedError(p.root, describeHolder(holder));
+      if (!(await isAt(file, p.lock))) {
+        file.close();
+        continue;
+      }
+      if (!created) {
+        // Nobody holds the lock: its holder is gone, unless it is being written
+        // right now or was written by a process that does not take the flock.
+        const stale = holder.pid !== undefined && holder.hostname === hostname &&
+          !(await processAlive(holder.pid));
+        if (!stale) throw new LakeLockedError(p.root, describeHolder(holder));
+      }
+      await file.truncate(0);
+      await file.seek(0, Deno.SeekMode.Start);
+      await file.write(new TextEncoder().encode(me));
+    } catch (e) {
+      file.close();
+      throw e instanceof LakeLockedError ? e : cannot(e);
+    }
+    let held: Deno.FsFile | undefined = file;
+    return {
+      release: async () => {
+        if (!held) return;
+        // Removed while still held, so that a process waiting on this file sees it gone.
+        await Deno.remove(p.lock).catch(() => {});
+        held.close();
+        held = undefined;
+      },
+    };
   }
   throw new LakeLockedError(p.root, "lock could not be taken");
+}
+
+function describeHolder(h: Holder): string {
+  return `pid ${h.pid ?? "?"} on ${h.hostname ?? "?"} since ${h.since ?? "?"}`;
 }
 
 /** Removes what a killed ingest left: staging folders and data files no manifest names. */

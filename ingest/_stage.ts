@@ -38,8 +38,32 @@ export interface Staged {
 }
 
 const MIB = 1024 * 1024;
-const objectSize = (files: PlannedFile[]) =>
-  Math.max(16 * MIB, ...files.map((f) => Math.min(f.contentSize + MIB, 2 ** 31 - 1)));
+/** DuckDB's own floor for `maximum_object_size`. */
+const MIN_OBJECT = 16 * MIB;
+/** DuckDB's error for a JSON value larger than `maximum_object_size`. */
+const TOO_LARGE = /"maximum_object_size" of \d+ bytes exceeded/;
+/** DuckDB's errors for reaching its memory limit. */
+const OUT_OF_MEMORY = /^Out of Memory Error|failed to allocate|could not allocate/i;
+
+const wholeSize = (f: PlannedFile) => Math.min(f.contentSize + MIB, 2 ** 31 - 1);
+/**
+ * `maximum_object_size` for files that are each one JSON value (S3 delivery):
+ * the largest file. DuckDB holds about twice this in memory per file read.
+ */
+const objectSize = (files: PlannedFile[]) => Math.max(MIN_OBJECT, ...files.map(wholeSize));
+
+/**
+ * The `maximum_object_size` values to try for one file, smallest first. A file
+ * of many values (JSON lines, an array, several objects) is read with
+ * DuckDB's floor first, so that a 500 MB export of small records does not
+ * need a 1 GB buffer; only a value larger than that floor needs the whole size.
+ */
+function objectSizes(f: PlannedFile): number[] {
+  const sniff = f.plan.kind === "batch" || f.plan.kind === "single" ? f.plan.sniff : undefined;
+  const many = sniff !== undefined && (sniff.container === "array" || sniff.multi);
+  const whole = Math.max(MIN_OBJECT, wholeSize(f));
+  return many && whole > MIN_OBJECT ? [MIN_OBJECT, whole] : [whole];
+}
 
 const COPY_OPTIONS = "(FORMAT parquet, COMPRESSION lz4_raw, ROW_GROUP_SIZE 122880)";
 
@@ -132,13 +156,21 @@ export async function stageFiles(
     let readPath = staged.file.path;
     try {
       if (bom) readPath = await stripBom(readPath, join(dir, `bom_${staged.id}.json`));
-      const sql = singleFileSql(container, objectSize([staged.file]));
-      const target = smallTable
-        ? `INSERT INTO _small ${sql}`
-        : `CREATE TEMP TABLE _small AS ${sql}`;
       await setVariable(conn, "read_path", readPath);
       await setVariable(conn, "file_id", staged.id);
-      await conn.run(target);
+      const sizes = objectSizes(staged.file);
+      for (let i = 0;; i++) {
+        const sql = singleFileSql(container, sizes[i]);
+        try {
+          // One statement: a read that fails adds no rows.
+          await conn.run(
+            smallTable ? `INSERT INTO _small ${sql}` : `CREATE TEMP TABLE _small AS ${sql}`,
+          );
+          break;
+        } catch (e) {
+          if (i + 1 >= sizes.length || !TOO_LARGE.test(String(e))) throw e;
+        }
+      }
       smallTable = true;
       staged.reader = "single";
     } catch (e) {
@@ -186,6 +218,7 @@ async function stripBom(path: string, out: string): Promise<string> {
 async function describeFailure(file: PlannedFile, error: unknown): Promise<string> {
   const message = duckdbMessage(error);
   if (file.plan.kind !== "batch" && file.plan.kind !== "single") return message;
+  // A damaged gzip is the cause whatever DuckDB ran into (its size field is read from the damage).
   if (file.plan.sniff.gzip) {
     try {
       await pipeline(
@@ -197,5 +230,10 @@ async function describeFailure(file: PlannedFile, error: unknown): Promise<strin
       return `corrupt or truncated gzip: ${(e as Error).message}`;
     }
   }
+  const raw = error instanceof Error ? error.message : String(error);
+  if (OUT_OF_MEMORY.test(raw)) {
+    return `too large for the memory limit: ${message}; re-run with a higher --memory-limit`;
+  }
+  if (TOO_LARGE.test(raw)) return `a JSON value is too large to read (${message})`;
   return `invalid JSON: ${message.replace(/^Malformed JSON in file "[^"]*", /, "")}`;
 }

@@ -155,3 +155,36 @@ export function isRoot(): boolean {
     return false;
   }
 }
+
+/**
+ * Runs `podtrail …` as a subprocess and samples its peak resident memory
+ * (VmHWM from /proc, read by a shell: Deno denies /proc without -A);
+ * `peakMiB` is undefined where /proc is not there.
+ */
+export async function podtrailPeak(
+  args: string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string; stderr: string; peakMiB?: number }> {
+  const deno = [Deno.execPath(), "run", ...TASK_PERMISSIONS, "--quiet", join(ROOT, "main.ts")];
+  const script = `"$@" & p=$!; peak=
+    while kill -0 $p 2>/dev/null; do
+      v=$(sed -n 's/^VmHWM:[[:space:]]*\\([0-9]*\\).*/\\1/p' /proc/$p/status 2>/dev/null)
+      [ -n "$v" ] && peak=$v; sleep 0.05
+    done
+    wait $p; rc=$?; echo "@@peak=$peak" >&2; exit $rc`;
+  const r = await new Deno.Command("sh", {
+    args: ["-c", script, "sh", ...deno, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: options.env,
+  }).output();
+  const d = new TextDecoder();
+  const stderr = d.decode(r.stderr);
+  const peak = stderr.match(/@@peak=(\d*)\s*$/)?.[1];
+  return {
+    code: r.code,
+    stdout: d.decode(r.stdout),
+    stderr: stderr.replace(/@@peak=\d*\s*$/, ""),
+    peakMiB: peak ? Number(peak) / 1024 : undefined,
+  };
+}

@@ -9,6 +9,8 @@ import { EXIT } from "./exit_codes.ts";
 import { LakeError, LakeLockedError, OutputExistsError, QueryError } from "../errors.ts";
 import { registerIngest } from "./ingest.ts";
 import { registerQuery } from "./query.ts";
+import { registerHunt } from "./hunt.ts";
+import { registerTimeline } from "./timeline.ts";
 import { registerGenerate } from "./generate.ts";
 import { registerSigma } from "./sigma.ts";
 import { registerDemo } from "./demo.ts";
@@ -32,6 +34,8 @@ export interface CliIO {
 const REGISTRY: Register[] = [
   registerIngest,
   registerQuery,
+  registerHunt,
+  registerTimeline,
   registerGenerate,
   registerSigma,
   registerDemo,

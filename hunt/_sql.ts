@@ -37,32 +37,66 @@ export async function insertColumns(
   await runBound(conn, `INSERT INTO ${table} SELECT ${select}`, columns);
 }
 
+/** A view `hunt()` computes once into a table; `onlyIf` (a boolean query) can skip the work. */
+export interface Materialised {
+  name: string;
+  /** When this query returns false the table is created empty (same columns, no scan). */
+  onlyIf?: string;
+  /** VARCHAR columns the hunt never reads: kept as NULL, so they are neither read nor stored. */
+  unread?: string[];
+}
+
 /** Views that `hunt()` computes once and keeps as tables, in dependency order. */
-export const MATERIALISED = [
-  "credential_events",
-  "sa_issuances",
-  "role_chains",
-  "session_links",
-  "sa_session_actions",
-  "session_tree",
-  "sa_trees",
-  "sa_action_history",
-  "sa_principals",
-  "sa_tree_actions",
-] as const;
+export const MATERIALISED: readonly Materialised[] = [
+  {
+    name: "credential_events",
+    unread: ["sourceIPAddress", "userAgent", "errorMessage", "callerRoleArn", "expiration"],
+  },
+  { name: "session_links" },
+  { name: "sa_session_facts" },
+  {
+    // Reading requestParameters costs a pass over its pages: only when someone ran instances.
+    name: "sa_passrole_actions",
+    onlyIf: `SELECT count(*) > 0 AS yes FROM sa_session_facts
+             WHERE kind = 'action' AND action = 'RunInstances' AND eventSource = 'ec2.amazonaws.com'`,
+  },
+  { name: "sa_trees" },
+  { name: "sa_tree_actions" },
+];
 
 /**
- * Computes each view of `names` into a table and points the view at it, so
+ * Computes each view of `views` into a table and points the view at it, so
  * every later query (and every view built on it) reads the result instead of
  * recomputing it.
  */
 export async function materialise(
   conn: DuckDBConnection,
-  names: readonly string[] = MATERIALISED,
+  views: readonly Materialised[] = MATERIALISED,
 ): Promise<void> {
-  for (const name of names) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new TypeError(`Bad view name "${name}"`);
-    await conn.run(`CREATE OR REPLACE TABLE _m_${name} AS SELECT * FROM ${name}`);
+  for (const { name, onlyIf, unread = [] } of views) {
+    for (const id of [name, ...unread]) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(id)) throw new TypeError(`Bad identifier "${id}"`);
+    }
+    let none = "";
+    if (onlyIf) {
+      const [row] = await readRows<{ yes: boolean }>(conn, onlyIf);
+      if (!row?.yes) none = " WITH NO DATA";
+    }
+    const replace = unread.length
+      ? ` REPLACE (${unread.map((c) => `NULL::VARCHAR AS "${c}"`).join(", ")})`
+      : "";
+    await conn.run(`CREATE OR REPLACE TABLE _m_${name} AS SELECT *${replace} FROM ${name}${none}`);
     await conn.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM _m_${name}`);
   }
+}
+
+/**
+ * Points DuckDB's spill files at a fresh private folder (instead of `.tmp` in
+ * the working directory); call the returned function to remove it.
+ */
+export async function privateSpill(conn: DuckDBConnection): Promise<() => Promise<void>> {
+  const dir = await Deno.makeTempDir({ prefix: "podtrail-hunt-" });
+  // SET takes no parameters; the path is ours (Deno.makeTempDir), quoted as a literal.
+  await conn.run(`SET temp_directory = '${dir.replaceAll("'", "''")}'`);
+  return () => Deno.remove(dir, { recursive: true }).catch(() => {});
 }

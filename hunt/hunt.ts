@@ -18,19 +18,21 @@ import { setVariable } from "../ingest/_duckdb.ts";
 import { openLakeDb } from "../queries/open_lake.ts";
 import { QueryError } from "../errors.ts";
 import { duckdbMessage } from "../ingest/_duckdb.ts";
-import {
-  type CatalogEntry,
-  DEFAULT_CATALOG,
-  loadActionCatalog,
-  mergeCatalog,
-  parseActionCatalog,
-} from "../queries/action_catalog.ts";
+import { type CatalogEntry, loadActionCatalog } from "../queries/action_catalog.ts";
 import { VIEW_DEFAULTS } from "../queries/session_views.ts";
-import { type AllowEntry, parseAllowlist } from "./allowlist.ts";
+import type { AllowEntry } from "./allowlist.ts";
+import { allowOf, catalogOf } from "./_inputs.ts";
 import { type Finding, type Severity, severityRank } from "./finding.ts";
 import { type Rule, RULES } from "./rules.ts";
 import { assess, type TreeSummary, type Trigger } from "./severity.ts";
-import { insertColumns, materialise, readRows } from "./_sql.ts";
+import scorableTreesSql from "../queries/scorable_trees.sql" with { type: "text" };
+import { insertColumns, materialise, MATERIALISED, privateSpill, readRows } from "./_sql.ts";
+
+/** What a baseline lake needs computed: the session model up to the trees. */
+const BASELINE_MATERIALISED = MATERIALISED.slice(
+  0,
+  MATERIALISED.findIndex((m) => m.name === "sa_trees") + 1,
+);
 
 /** Options of {@linkcode hunt}. */
 export interface HuntOptions extends EngineOptions {
@@ -120,26 +122,6 @@ function settle(o: HuntOptions): Settings {
   };
 }
 
-async function readText(path: string, flag: string): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(`Cannot read ${flag} file "${path}": no such file`);
-    }
-    throw e;
-  }
-}
-
-/** The catalog after `--actions`. */
-async function catalogOf(actions: HuntOptions["actions"]): Promise<CatalogEntry[]> {
-  if (actions === undefined) return [...DEFAULT_CATALOG];
-  const overrides = typeof actions === "string"
-    ? parseActionCatalog(await readText(actions, "--actions"), actions)
-    : actions;
-  return mergeCatalog(DEFAULT_CATALOG, overrides);
-}
-
 /** History of a baseline lake: which principals did which actions, in how many trees. */
 interface Baseline {
   actions: { principal: string; eventSource: string; action: string; sessions: number }[];
@@ -160,18 +142,15 @@ async function readBaseline(
   engine: EngineOptions,
 ): Promise<Baseline> {
   const db = await openLakeDb({ lake, threads: engine.threads, memoryLimit: engine.memoryLimit });
+  const unspill = await privateSpill(db.conn).catch((e) => {
+    db.close();
+    throw e;
+  });
   try {
     await loadActionCatalog(db.conn, catalog);
     await setVariables(db.conn, s);
-    await materialise(db.conn, [
-      "credential_events",
-      "sa_issuances",
-      "role_chains",
-      "session_links",
-      "sa_session_actions",
-      "session_tree",
-      "sa_trees",
-    ]);
+    await db.conn.run("SET preserve_insertion_order = false");
+    await materialise(db.conn, BASELINE_MATERIALISED);
     return {
       actions: await readRows(
         db.conn,
@@ -181,6 +160,7 @@ async function readBaseline(
     };
   } finally {
     db.close();
+    await unspill();
   }
 }
 
@@ -287,11 +267,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 export async function hunt(options: HuntOptions): Promise<Finding[]> {
   const s = settle(options);
   const catalog = await catalogOf(options.actions);
-  const allow = options.allow === undefined
-    ? []
-    : typeof options.allow === "string"
-    ? parseAllowlist(await readText(options.allow, "--allow"), options.allow)
-    : [...options.allow];
+  const allow = await allowOf(options.allow);
   const baseline = options.baseline
     ? await readBaseline(options.baseline, catalog, s, options)
     : undefined;
@@ -301,6 +277,10 @@ export async function hunt(options: HuntOptions): Promise<Finding[]> {
     to: options.to,
     threads: options.threads,
     memoryLimit: options.memoryLimit,
+  });
+  const unspill = await privateSpill(db.conn).catch((e) => {
+    db.close();
+    throw e;
   });
   try {
     const { conn } = db;
@@ -324,6 +304,9 @@ export async function hunt(options: HuntOptions): Promise<Finding[]> {
       ], ["VARCHAR", "BIGINT"]);
     }
     try {
+      // Row order never matters here (every result is ordered explicitly); not keeping it
+      // lets DuckDB stream and spill the large aggregates within the memory limit.
+      await conn.run("SET preserve_insertion_order = false");
       await materialise(conn);
     } catch (e) {
       throw new QueryError(`Cannot build the session model: ${duckdbMessage(e)}`, { cause: e });
@@ -333,13 +316,19 @@ export async function hunt(options: HuntOptions): Promise<Finding[]> {
       for (const row of await readRows<RuleRow>(conn, rule.sql)) triggered.push({ rule, row });
     }
     if (triggered.length === 0) return [];
-    const roots = [...new Set(triggered.map((t) => t.row.rootKey))].sort();
+    let roots = [...new Set(triggered.map((t) => t.row.rootKey))].sort();
+    if (severityRank(s.minSeverity) > severityRank("info")) {
+      // Trees that can only score 0 (routine controllers) would be dropped: skip their summary.
+      roots = (await readRows<{ rootKey: string }>(conn, scorableTreesSql, [roots]))
+        .map((r) => r.rootKey);
+      if (roots.length === 0) return [];
+    }
+    await insertColumns(conn, "hunt_scope", [roots], ["VARCHAR"]);
     const trees = new Map(
-      (await readRows<TreeSummary>(
-        conn,
-        "SELECT * FROM sa_tree_summary WHERE rootKey IN (SELECT unnest($1::VARCHAR[]))",
-        [roots],
-      )).map((t) => [t.rootKey, t]),
+      (await readRows<TreeSummary>(conn, "SELECT * FROM sa_tree_summary")).map((t) => [
+        t.rootKey,
+        t,
+      ]),
     );
     const findings: Finding[] = [];
     for (const { rule, row } of triggered) {
@@ -351,5 +340,6 @@ export async function hunt(options: HuntOptions): Promise<Finding[]> {
     return findings.sort(compareFindings);
   } finally {
     db.close();
+    await unspill();
   }
 }

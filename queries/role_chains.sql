@@ -6,18 +6,16 @@ CREATE OR REPLACE VIEW role_chains AS
 SELECT
   eventTime,
   eventID,
-  userIdentity.accessKeyId AS parentKey,
-  responseElements ->> '$.credentials.accessKeyId' AS childKey,
-  requestParameters ->> '$.roleArn' AS roleArn,
-  requestParameters ->> '$.roleSessionName' AS roleSessionName,
-  responseElements ->> '$.credentials.expiration' AS expiration,
-  userIdentity.sessionContext.sessionIssuer.arn AS parentRoleArn,
-  userIdentity.sessionContext.webIdFederationData.federatedProvider AS parentFederatedProvider,
+  callerKey AS parentKey,
+  issuedKey AS childKey,
+  roleArn,
+  roleSessionName,
+  expiration,
+  callerRoleArn AS parentRoleArn,
+  callerFederatedProvider AS parentFederatedProvider,
   sourceIPAddress,
   userAgent,
   errorCode,
   errorMessage
 FROM credential_events
-WHERE eventName = 'AssumeRole'
-  AND eventSource = 'sts.amazonaws.com'
-  AND userIdentity.accessKeyId IS NOT NULL
+WHERE eventName = 'AssumeRole' AND eventSource = 'sts.amazonaws.com' AND callerKey IS NOT NULL

@@ -1,28 +1,36 @@
 -- View: sa_session_actions
--- sa_events aggregated per credential and action (and outcome): the working set of the rules.
--- sensitiveTimes lists the times of the attempts when the action is sensitive (for the sliding
--- window); ips and userAgents are the distinct values seen.
+-- One row per credential, action and outcome (failed) with its tree (rootKey) and the catalog's
+-- category: the working set of the rules. Actions are eventNames, plus 'RunInstances+PassRole'
+-- (sa_passrole_actions). controlPlane is false for data events (S3 object-level calls and
+-- everything with eventCategory = 'Data'); category is null unless the action is sensitive;
+-- sensitiveTimes lists the times of the attempts of a sensitive action (for the sliding window).
 CREATE OR REPLACE VIEW sa_session_actions AS
+WITH f AS (
+  SELECT accessKeyId, eventSource, action, failed, dataEvent, events, firstTime, lastTime,
+    candidateTimes
+  FROM sa_session_facts
+  WHERE kind = 'action'
+  UNION ALL
+  SELECT accessKeyId, eventSource, action, failed, dataEvent, events, firstTime, lastTime,
+    candidateTimes
+  FROM sa_passrole_actions
+)
 SELECT
-  accessKeyId,
-  any_value(rootKey) AS rootKey,
-  eventSource,
-  action,
-  any_value(eventName) AS eventName,
-  category,
-  controlPlane,
-  failed,
-  count(*) AS events,
-  min(eventTime) AS firstTime,
-  max(eventTime) AS lastTime,
-  CASE WHEN category IS NOT NULL THEN list(eventTime ORDER BY eventTime) END AS sensitiveTimes,
-  list(DISTINCT errorCode ORDER BY errorCode) FILTER (WHERE errorCode IS NOT NULL) AS errorCodes,
-  list(DISTINCT sourceIPAddress ORDER BY sourceIPAddress) FILTER (WHERE sourceIPAddress IS NOT NULL)
-    AS ips,
-  list(DISTINCT userAgent ORDER BY userAgent) FILTER (WHERE userAgent IS NOT NULL) AS userAgents,
-  min(sessionRoleArn) AS sessionRoleArn,
-  min(federatedProvider) AS federatedProvider,
-  min(principalId) AS principalId,
-  min(accountId) AS accountId
-FROM sa_events
-GROUP BY accessKeyId, eventSource, action, category, controlPlane, failed
+  f.accessKeyId,
+  coalesce(l.rootKey, f.accessKeyId) AS rootKey,
+  f.eventSource,
+  f.action,
+  replace(f.action, '+PassRole', '') AS eventName,
+  CASE WHEN f.dataEvent OR c.category = 'data-plane' THEN NULL ELSE c.category END AS category,
+  NOT (f.dataEvent OR coalesce(c.category = 'data-plane', false)) AS controlPlane,
+  f.failed,
+  f.events,
+  f.firstTime,
+  f.lastTime,
+  CASE
+    WHEN NOT f.dataEvent AND c.category IS NOT NULL AND c.category <> 'data-plane'
+    THEN f.candidateTimes
+  END AS sensitiveTimes
+FROM f
+LEFT JOIN session_links l ON l.accessKeyId = f.accessKeyId
+LEFT JOIN action_catalog c ON c.eventSource = f.eventSource AND c.eventName = f.action

@@ -6,14 +6,18 @@
  * events → credential_events → web_identity_issuances ┐
  *                            → pod_identity_issuances  ┴→ sa_issuances ┐
  *                            → role_chains ───────────────────────────┴→ session_links
- * events ⋈ session_links → sa_events → sa_session_actions → session_tree → sa_sessions
- *                                                         → sa_trees → sa_action_history, sa_principals
- *                                                         → sa_tree_actions → sa_tree_summary
+ * events ⋈ session_links → sa_calls → sa_events (with the catalog's category)
+ *                                   → sa_session_facts (+ sa_passrole_actions) → sa_session_actions,
+ *                                                                                sa_session_endpoints
+ * session_links, sa_issuances, sa_session_facts → sa_trees → session_tree → sa_sessions
+ *                                                          → sa_principals
+ * sa_session_actions ⋈ sa_trees → sa_action_history, sa_tree_actions → sa_tree_summary
  * ```
  *
  * Each view is one `.sql` file beside this one. The tables `action_catalog`,
- * `hunt_allowlist`, `baseline_actions` and `baseline_principals` hold the
- * run-time data the views join with; `hunt()` fills them with bound parameters.
+ * `hunt_allowlist`, `baseline_actions`, `baseline_principals` and `hunt_scope`
+ * hold the run-time data the views join with; `hunt()` fills them with bound
+ * parameters.
  *
  * @module
  */
@@ -26,8 +30,12 @@ import podIdentityIssuances from "./pod_identity_issuances.sql" with { type: "te
 import saIssuances from "./sa_issuances.sql" with { type: "text" };
 import roleChains from "./role_chains.sql" with { type: "text" };
 import sessionLinks from "./session_links.sql" with { type: "text" };
+import saCalls from "./sa_calls.sql" with { type: "text" };
 import saEvents from "./sa_events.sql" with { type: "text" };
+import saSessionFacts from "./sa_session_facts.sql" with { type: "text" };
+import saPassroleActions from "./sa_passrole_actions.sql" with { type: "text" };
 import saSessionActions from "./sa_session_actions.sql" with { type: "text" };
+import saSessionEndpoints from "./sa_session_endpoints.sql" with { type: "text" };
 import sessionTree from "./session_tree.sql" with { type: "text" };
 import saSessions from "./sa_sessions.sql" with { type: "text" };
 import saTrees from "./sa_trees.sql" with { type: "text" };
@@ -50,11 +58,15 @@ export const SESSION_VIEWS: readonly SessionView[] = [
   { name: "sa_issuances", sql: saIssuances },
   { name: "role_chains", sql: roleChains },
   { name: "session_links", sql: sessionLinks },
+  { name: "sa_calls", sql: saCalls },
   { name: "sa_events", sql: saEvents },
+  { name: "sa_session_facts", sql: saSessionFacts },
+  { name: "sa_passrole_actions", sql: saPassroleActions },
   { name: "sa_session_actions", sql: saSessionActions },
+  { name: "sa_session_endpoints", sql: saSessionEndpoints },
+  { name: "sa_trees", sql: saTrees },
   { name: "session_tree", sql: sessionTree },
   { name: "sa_sessions", sql: saSessions },
-  { name: "sa_trees", sql: saTrees },
   { name: "sa_action_history", sql: saActionHistory },
   { name: "sa_principals", sql: saPrincipals },
   { name: "sa_tree_actions", sql: saTreeActions },
@@ -90,9 +102,25 @@ export async function createSessionViews(conn: DuckDBConnection): Promise<void> 
     `CREATE TABLE IF NOT EXISTS action_catalog (eventSource VARCHAR, eventName VARCHAR, category VARCHAR);
      CREATE TABLE IF NOT EXISTS hunt_allowlist (principal VARCHAR, eventSource VARCHAR, eventName VARCHAR);
      CREATE TABLE IF NOT EXISTS baseline_actions (principal VARCHAR, eventSource VARCHAR, action VARCHAR, sessions BIGINT);
-     CREATE TABLE IF NOT EXISTS baseline_principals (principal VARCHAR, sessions BIGINT);`,
+     CREATE TABLE IF NOT EXISTS baseline_principals (principal VARCHAR, sessions BIGINT);
+     CREATE TABLE IF NOT EXISTS hunt_scope (rootKey VARCHAR);`,
   );
   await loadActionCatalog(conn, DEFAULT_CATALOG);
   for (const [name, value] of Object.entries(VIEW_DEFAULTS)) await setVariable(conn, name, value);
-  for (const view of SESSION_VIEWS) await conn.run(view.sql);
+  // DuckDB binds a view when it is created, expanding every view below it down to the Parquet
+  // scan of `events`: creating the deep views would cost seconds. So each view is created while
+  // the names it reads are shadowed by empty temporary tables with the same columns (`temp` is
+  // searched first), which makes every bind one level deep; once the stand-ins are dropped,
+  // queries bind the views against the real ones.
+  const standIns = ["events"];
+  await conn.run("CREATE TEMP TABLE events AS SELECT * FROM main.events LIMIT 0");
+  try {
+    for (const view of SESSION_VIEWS) {
+      await conn.run(view.sql);
+      await conn.run(`CREATE TEMP TABLE ${view.name} AS SELECT * FROM main.${view.name} LIMIT 0`);
+      standIns.push(view.name);
+    }
+  } finally {
+    for (const name of standIns.reverse()) await conn.run(`DROP TABLE IF EXISTS temp.${name}`);
+  }
 }

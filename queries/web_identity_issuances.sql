@@ -3,55 +3,53 @@
 -- an EKS OIDC issuer), failed attempts included (succeeded = false): a denied assume is a signal.
 -- subject: responseElements.subjectFromWebIdentityToken, else userIdentity.userName, else the tail
 --   of principalId ("system:serviceaccount:<namespace>:<name>" for Kubernetes service accounts).
--- provider: userIdentity.identityProvider, else responseElements.provider, else from principalId;
---   cluster is its "oidc.eks.<region>.amazonaws.com/id/<ID>" part (null for non-EKS providers).
+-- provider: userIdentity.identityProvider, else responseElements.provider, else from principalId,
+--   without its "arn:…:oidc-provider/" prefix; cluster is the provider when it is an EKS OIDC
+--   issuer ("oidc.eks.<region>.amazonaws.com/id/<ID>"), else null.
+-- expiresAt: the credential's expiration (ISO-8601, or CloudTrail's "Apr 16, 2024, 3:20:04 PM").
 CREATE OR REPLACE VIEW web_identity_issuances AS
-WITH raw AS (
-  SELECT
-    *,
-    coalesce(
-      responseElements ->> '$.subjectFromWebIdentityToken',
-      userIdentity.userName,
-      regexp_extract(userIdentity.principalId, 'system:serviceaccount:[^:]+:[^:]+$')
-    ) AS subject,
-    coalesce(
-      userIdentity.identityProvider,
-      responseElements ->> '$.provider',
-      regexp_extract(userIdentity.principalId, 'oidc-provider/([^:]+)', 1)
-    ) AS providerRaw
+WITH
+raw AS (
+  SELECT *, webSubject AS subject, webProvider AS providerRaw
   FROM credential_events
   WHERE eventName = 'AssumeRoleWithWebIdentity'
     AND eventSource = 'sts.amazonaws.com'
-    AND userIdentity."type" = 'WebIdentityUser'
+    AND identityType = 'WebIdentityUser'
+),
+named AS (
+  SELECT
+    *,
+    CASE
+      WHEN providerRaw LIKE '%oidc-provider/%' THEN split_part(providerRaw, 'oidc-provider/', 2)
+      ELSE providerRaw
+    END AS provider,
+    subject LIKE 'system:serviceaccount:%:%' AS isServiceAccount
+  FROM raw
 )
 SELECT
   eventTime,
   eventID,
   'irsa' AS attribution,
   'sts:AssumeRoleWithWebIdentity' AS via,
-  responseElements ->> '$.credentials.accessKeyId' AS issuedKey,
+  issuedKey,
   subject,
-  CASE WHEN subject LIKE 'system:serviceaccount:%:%' THEN split_part(subject, ':', 3) END AS namespace,
-  CASE
-    WHEN subject LIKE 'system:serviceaccount:%:%'
-    THEN split_part(subject, ':', 3) || '/' || split_part(subject, ':', 4)
-  END AS serviceAccount,
+  CASE WHEN isServiceAccount THEN split_part(subject, ':', 3) END AS namespace,
+  CASE WHEN isServiceAccount THEN split_part(subject, ':', 3) || '/' || split_part(subject, ':', 4) END
+    AS serviceAccount,
   NULL::VARCHAR AS podName,
-  nullif(regexp_extract(providerRaw, 'oidc\.eks\.[a-z0-9-]+\.amazonaws\.com/id/[A-Za-z0-9]+'), '')
-    AS cluster,
-  coalesce(nullif(regexp_extract(providerRaw, 'oidc-provider/(.+)$', 1), ''), providerRaw) AS provider,
-  requestParameters ->> '$.roleArn' AS roleArn,
-  requestParameters ->> '$.roleSessionName' AS roleSessionName,
-  responseElements ->> '$.credentials.expiration' AS expiration,
+  CASE WHEN provider LIKE 'oidc.eks.%.amazonaws.com/id/%' THEN provider END AS cluster,
+  provider,
+  roleArn,
+  roleSessionName,
+  expiration,
   coalesce(
-    try_cast(responseElements ->> '$.credentials.expiration' AS TIMESTAMPTZ),
-    try_strptime(responseElements ->> '$.credentials.expiration', '%b %d, %Y, %I:%M:%S %p')::TIMESTAMPTZ
+    try_cast(expiration AS TIMESTAMPTZ),
+    try_strptime(expiration, '%b %d, %Y, %I:%M:%S %p')::TIMESTAMPTZ
   ) AS expiresAt,
   sourceIPAddress,
   userAgent,
-  coalesce(nullif(split_part(requestParameters ->> '$.roleArn', ':', 5), ''), recipientAccountId)
-    AS accountId,
+  coalesce(nullif(split_part(roleArn, ':', 5), ''), recipientAccountId) AS accountId,
   errorCode,
   errorMessage,
-  errorCode IS NULL AND (responseElements ->> '$.credentials.accessKeyId') IS NOT NULL AS succeeded
-FROM raw
+  errorCode IS NULL AND issuedKey IS NOT NULL AS succeeded
+FROM named

@@ -127,16 +127,22 @@ function readOptions(format: Container, maxObjectSize: number): string {
 /**
  * Reader for many `{"Records":[…]}` files at once (the S3 delivery shape):
  * `$1` is the list of paths; each file's id comes from the temp table `_files`.
- * `_record` is the index in the file's Records array.
+ * `_record` is the index in the file's Records array. Each file is read as one
+ * JSON value and typed by `from_json_strict`: `read_json`'s own typing of
+ * nested values recurses, and a value nested a few thousand levels deep
+ * overflowed the stack and aborted the process. Strict typing fails the read on
+ * anything but a Records array of objects, so such a file is read on its own.
  */
 export function recordsBatchSql(format: Container, maxObjectSize: number): string {
   return typedRecordsSql(
     `SELECT f.file_id AS _file_id, u._record, u.r, NULL::VARCHAR AS _item_error,
       NULL::VARCHAR AS _raw
     FROM (
-      SELECT filename, unnest(Records) AS r, unnest(range(len(Records))) AS _record
-      FROM read_json($1, columns = {Records: 'MAP(VARCHAR, JSON)[]'}, filename = true,
-        ${readOptions(format, maxObjectSize)})
+      SELECT filename, unnest(t.Records) AS r, unnest(range(len(t.Records))) AS _record
+      FROM (
+        SELECT filename, from_json_strict(json, '{"Records": "MAP(VARCHAR, JSON)[]"}') AS t
+        FROM read_json($1, records = false, columns = {json: 'JSON'}, filename = true,
+          ${readOptions(format, maxObjectSize)}))
     ) u JOIN _files f ON f.path = u.filename`,
   );
 }

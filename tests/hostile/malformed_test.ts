@@ -1,0 +1,345 @@
+/**
+ * Malformed inputs: each file is ingested, skipped or failed with a reason,
+ * each record is written, a duplicate or rejected with a reason, and the other
+ * files still ingest. One folder holds every case; one ingest reads it.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import {
+  assertEveryFileAccounted,
+  assertIdentity,
+  cli,
+  isRoot,
+  manifestRows,
+  queryJson,
+  record,
+  rng,
+  withTempDir,
+} from "./_hostile.ts";
+
+const enc = new TextEncoder();
+const json = (v: unknown) => JSON.stringify(v);
+const records = (...recs: unknown[]) => json({ Records: recs });
+/** A record as JSON text with `field` replaced by raw JSON text (for what JSON.stringify cannot write). */
+const rawField = (i: number, field: string, text: string) =>
+  json(record(i, { [field]: "@@" })).replace('"@@"', text);
+
+/** What one case file must come to. */
+interface Expect {
+  status: "ingested" | "skipped" | "failed";
+  /** The file's reason (skipped or failed). */
+  reason?: RegExp;
+  /** Records read, written, rejected. */
+  counts?: [number, number, number];
+  /** The rejects' reasons, in record order. */
+  rejects?: RegExp[];
+  /** A check on the written events of this file. */
+  events?: (rows: Record<string, unknown>[]) => void;
+}
+
+type Case = [name: string, content: string | Uint8Array, expect: Expect];
+
+function cases(): Case[] {
+  const random = rng(7);
+  const noise = new Uint8Array(4096).map(() => random.int(256));
+  const gz = gzipSync(records(record(100), record(101)));
+  const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+  const deepObject = (n: number) => '{"a":'.repeat(n) + "1" + "}".repeat(n);
+  return [
+    ["good.json", records(record(1), record(2)), { status: "ingested", counts: [2, 2, 0] }],
+    ["truncated.json.gz", gz.subarray(0, gz.length - 20), {
+      status: "failed",
+      reason: /^corrupt or truncated gzip/,
+    }],
+    ["truncated-early.json.gz", gz.subarray(0, 20), {
+      status: "failed",
+      reason: /^corrupt or truncated gzip|^not JSON/,
+    }],
+    ["gzip-of-garbage.json.gz", gzipSync(noise), { status: "failed", reason: /^not JSON/ }],
+    ["garbage.json", noise, { status: "failed", reason: /^not JSON/ }],
+    ["invalid-depth0.json", '{"Records": [', { status: "failed", reason: /^invalid JSON/ }],
+    ["invalid-depth1.json", `{"Records":[${json(record(3)).slice(0, -1)} "x"}]}`, {
+      status: "failed",
+      reason: /^invalid JSON/,
+    }],
+    [
+      "invalid-depth4.json",
+      `{"Records":[${rawField(4, "requestParameters", '{"a":{"b":[1,2,}x]}}')}]}`,
+      { status: "failed", reason: /^invalid JSON/ },
+    ],
+    ["invalid-after.json", records(record(5)) + "}", {
+      status: "failed",
+      reason: /^invalid JSON/,
+    }],
+    ["invalid-lines.jsonl", `${json(record(6))}\n{"eventName": nope}\n`, {
+      status: "failed",
+      reason: /^invalid JSON/,
+    }],
+    ["zero-bytes.json", "", { status: "failed", reason: /^empty file \(0 bytes\)/ }],
+    ["blank.json", " \n\t\n", { status: "failed", reason: /^not JSON/ }],
+    ["empty-records.json", '{"Records":[]}', { status: "ingested", counts: [0, 0, 0] }],
+    ["records-object.json", '{"Records":{"eventName":"A","eventSource":"b"}}', {
+      status: "ingested",
+      counts: [1, 0, 1],
+      rejects: [/^Records is not an array/],
+    }],
+    ["records-string.json", '{"Records":"hello"}', {
+      status: "ingested",
+      counts: [1, 0, 1],
+      rejects: [/^Records is not an array/],
+    }],
+    ["records-null.json", '{"Records":null}', {
+      status: "ingested",
+      counts: [1, 0, 1],
+      rejects: [/^Records is not an array/],
+    }],
+    ["records-not-objects.json", json({ Records: [17, "x", null, [record(7)], record(8)] }), {
+      status: "ingested",
+      counts: [5, 1, 4],
+      rejects: [/not a JSON object/, /not a JSON object/, /not a JSON object/, /not a JSON object/],
+    }],
+    [
+      "deep-10k.json",
+      `{"Records":[${rawField(9, "requestParameters", deep(10_000))}]}`,
+      {
+        status: "ingested",
+        counts: [1, 1, 0],
+        events: (rows) => assert.equal(rows[0].rp_length, 20_000),
+      },
+    ],
+    [
+      "deep-object-10k.json",
+      `{"Records":[${rawField(10, "responseElements", deepObject(10_000))}]}`,
+      { status: "ingested", counts: [1, 1, 0] },
+    ],
+    ["deep-top-10k.json", deep(10_000), { status: "failed", reason: /^not CloudTrail/ }],
+    [
+      "invalid-utf8.json",
+      new Uint8Array([
+        ...enc.encode('{"Records":[{"eventName":"A'),
+        0xff,
+        0xfe,
+        ...enc.encode('"}]}'),
+      ]),
+      { status: "failed", reason: /^invalid JSON: .*UTF-8/ },
+    ],
+    [
+      "nul-byte.json",
+      new Uint8Array([
+        ...enc.encode(`{"Records":[${json(record(11)).slice(0, -1)},"x":"a`),
+        0,
+        ...enc.encode('b"}]}'),
+      ]),
+      { status: "failed", reason: /^invalid JSON: .*control character/ },
+    ],
+    ["nul-escaped.json", records(record(12, { eventName: "List\u0000Users" })), {
+      status: "ingested",
+      counts: [1, 1, 0],
+      events: (rows) => assert.equal(rows[0].eventName, "List\u0000Users"),
+    }],
+    [
+      "numbers-for-strings.json",
+      records(
+        record(13, { eventName: 42, awsRegion: 1.5, sourceIPAddress: [1, 2], errorCode: {} }),
+      ),
+      {
+        status: "ingested",
+        counts: [1, 1, 0],
+        events: (rows) => {
+          assert.equal(rows[0].eventName, "42");
+          assert.equal(rows[0].awsRegion, "1.5");
+          assert.equal(rows[0].sourceIPAddress, "[1,2]");
+        },
+      },
+    ],
+    [
+      "strings-for-booleans.json",
+      records(
+        record(14, { readOnly: "true", managementEvent: "false" }),
+        record(15, { readOnly: "maybe" }),
+      ),
+      {
+        status: "ingested",
+        counts: [2, 2, 0],
+        events: (rows) => {
+          assert.deepEqual([rows[0].readOnly, rows[0].managementEvent], [true, false]);
+          assert.deepEqual(rows[1].extra, { readOnly: "maybe" });
+        },
+      },
+    ],
+    ["event-time-missing.json", records({ ...record(16), eventTime: undefined }), {
+      status: "ingested",
+      counts: [1, 1, 0],
+      events: (rows) => assert.deepEqual([rows[0].day, rows[0].eventTime], ["undated", null]),
+    }],
+    ["event-time-null.json", records(record(17, { eventTime: null })), {
+      status: "ingested",
+      counts: [1, 1, 0],
+      events: (rows) => assert.equal(rows[0].day, "undated"),
+    }],
+    [
+      "event-time-garbage.json",
+      records(
+        record(18, { eventTime: "yesterday" }),
+        record(19, { eventTime: "" }),
+        record(20, { eventTime: 1730800000 }),
+        record(21, { eventTime: "2026-13-45T99:00:00Z" }),
+        record(22, { eventTime: { t: 1 } }),
+      ),
+      {
+        status: "ingested",
+        counts: [5, 0, 5],
+        rejects: Array(5).fill(/^eventTime is not a time/),
+      },
+    ],
+    ["not-cloudtrail.json", json({ name: "package", version: "1.0", dependencies: {} }), {
+      status: "failed",
+      reason: /^not CloudTrail/,
+    }],
+    ["not-cloudtrail-array.json", "[1,2,3]", { status: "failed", reason: /^not CloudTrail/ }],
+    [
+      "not-cloudtrail-after-first.jsonl",
+      `${json(record(23))}\n${json({ hello: "world" })}\n`,
+      {
+        status: "ingested",
+        counts: [2, 1, 1],
+        rejects: [/^not a CloudTrail record/],
+      },
+    ],
+    ["notes.txt", "just some notes", { status: "skipped", reason: /^not a JSON log file/ }],
+  ];
+}
+
+Deno.test("malformed inputs: every file and record accounted for, with reasons; the rest ingests", async (t) => {
+  await withTempDir(async (dir) => {
+    const logs = join(dir, "logs");
+    await Deno.mkdir(logs);
+    const table = cases();
+    for (const [name, content] of table) {
+      const path = join(logs, name);
+      if (typeof content === "string") await Deno.writeTextFile(path, content);
+      else await Deno.writeFile(path, content);
+    }
+    // Links, folders, and a file no one may read.
+    await Deno.symlink("loop-b.json", join(logs, "loop-a.json"));
+    await Deno.symlink("loop-a.json", join(logs, "loop-b.json"));
+    await Deno.symlink("nowhere.json", join(logs, "dangling.json"));
+    await Deno.mkdir(join(logs, "sub"));
+    await Deno.symlink("..", join(logs, "sub", "up")); // a folder loop
+    await Deno.mkdir(join(logs, "folder.json")); // a folder named like a log
+    await Deno.writeTextFile(join(logs, "unreadable.json"), records(record(24)));
+    await Deno.chmod(join(logs, "unreadable.json"), 0o000);
+
+    const lake = join(dir, "lake");
+    const r = await cli(["ingest", logs, "--lake", lake, "--json", "--threads", "2"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stderr, "");
+    const summary = JSON.parse(r.stdout);
+    assertIdentity(summary.records);
+    const manifest = await manifestRows(lake);
+    const byName = new Map(manifest.map((m) => [m.path.slice(logs.length + 1), m]));
+    const rejects = await queryJson(
+      lake,
+      `SELECT regexp_extract(source_file, '[^/]+$') AS f, record, reason FROM rejects
+       WHERE record IS NOT NULL ORDER BY f, record`,
+    );
+    const events = await queryJson(
+      lake,
+      `SELECT regexp_extract(_source_file, '[^/]+$') AS f, eventName, eventTime, day, readOnly,
+         managementEvent, awsRegion, sourceIPAddress, extra, length(requestParameters::VARCHAR) AS rp_length
+       FROM events ORDER BY f, _record`,
+    );
+
+    for (const [name, , expect] of table) {
+      await t.step(name, () => {
+        const m = byName.get(name);
+        assert.ok(m, `${name} is in the manifest`);
+        assert.equal(m.status, expect.status, `${name}: ${m.reason}`);
+        if (expect.reason) assert.match(m.reason ?? "", expect.reason);
+        if (expect.counts) {
+          assert.deepEqual(
+            [m.records_read, m.records_written, m.records_rejected],
+            expect.counts,
+            name,
+          );
+        }
+        if (expect.rejects) {
+          const reasons = rejects.filter((x) => x.f === name).map((x) => String(x.reason));
+          assert.equal(reasons.length, expect.rejects.length, reasons.join("; "));
+          expect.rejects.forEach((re, i) => assert.match(reasons[i], re));
+        }
+        expect.events?.(events.filter((e) => e.f === name));
+      });
+    }
+    await t.step(
+      "links: a loop and a dangling link fail with the reason; a folder loop is walked once",
+      () => {
+        assert.match(byName.get("loop-a.json")?.reason ?? "", /symbolic link loop/);
+        assert.match(byName.get("loop-b.json")?.reason ?? "", /symbolic link loop/);
+        assert.match(byName.get("dangling.json")?.reason ?? "", /not found/);
+        assert.ok(
+          ![...byName.keys()].some((k) => k.startsWith("sub/up/")),
+          "no path through the loop",
+        );
+      },
+    );
+    await t.step(
+      isRoot()
+        ? "an unreadable file (chmod 000): root reads it anyway, so it is ingested"
+        : "an unreadable file (chmod 000) fails with the reason",
+      () => {
+        const m = byName.get("unreadable.json");
+        if (isRoot()) assert.equal(m?.status, "ingested");
+        else assert.match(m?.reason ?? "", /permission denied|cannot read/i);
+      },
+    );
+    await t.step("every file is in the manifest; per-file identity holds", () => {
+      assertEveryFileAccounted(manifest, [
+        ...table.map(([name]) => join(logs, name)),
+        join(logs, "loop-a.json"),
+      ]);
+      assert.equal(summary.files.found, manifest.length);
+    });
+  });
+});
+
+Deno.test("values nested 10k levels deep among S3-delivery files: read together, no crash", async () => {
+  await withTempDir(async (dir) => {
+    const logs = join(dir, "logs");
+    await Deno.mkdir(logs);
+    const n = 10_000;
+    const deepObject = '{"a":'.repeat(n) + "1" + "}".repeat(n);
+    const deepArray = "[".repeat(n) + "]".repeat(n);
+    await Deno.writeTextFile(join(logs, "a.json"), records(record(1), record(2)));
+    await Deno.writeTextFile(
+      join(logs, "b.json"),
+      `{"Records":[${rawField(3, "responseElements", deepObject)},${
+        rawField(4, "requestParameters", deepArray)
+      }]}`,
+    );
+    await Deno.writeTextFile(join(logs, "c.json"), records(record(5)));
+    // A subprocess: a stack overflow aborts the process, which must not be this one.
+    const { podtrail } = await import("./_hostile.ts");
+    const lake = join(dir, "lake");
+    const r = await podtrail(["ingest", logs, "--lake", lake, "--json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).records, {
+      read: 5,
+      written: 5,
+      duplicates: 0,
+      rejected: 0,
+    });
+    const rows = await queryJson(
+      lake,
+      `SELECT length(responseElements::VARCHAR) AS re, length(requestParameters::VARCHAR) AS rp
+       FROM events WHERE eventID = '${record(3).eventID}' OR eventID = '${
+        record(4).eventID
+      }' ORDER BY eventID`,
+    );
+    assert.deepEqual(rows, [{ re: deepObject.length, rp: null }, {
+      re: null,
+      rp: deepArray.length,
+    }]);
+  });
+});

@@ -71,6 +71,16 @@ export async function discoverFiles(paths: string[]): Promise<Discovery> {
       for (const name of names) await visit(join(path, name), false);
     } else if (info.isFile) {
       if (!files.has(path)) files.set(path, { path, size: info.size });
+    } else {
+      // Never opened: reading a FIFO blocks until someone writes to it.
+      const kind = info.isFifo
+        ? "a FIFO"
+        : info.isSocket
+        ? "a socket"
+        : info.isCharDevice || info.isBlockDevice
+        ? "a device"
+        : "not a file or folder";
+      unreadable.push({ path, reason: `not a regular file (${kind})` });
     }
   };
   for (const p of paths) await visit(resolve(p), true);

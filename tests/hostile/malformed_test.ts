@@ -221,13 +221,22 @@ Deno.test("malformed inputs: every file and record accounted for, with reasons; 
       if (typeof content === "string") await Deno.writeTextFile(path, content);
       else await Deno.writeFile(path, content);
     }
-    // Links, folders, and a file no one may read.
+    // Links, folders, paths that are not regular files, and a file no one may read.
     await Deno.symlink("loop-b.json", join(logs, "loop-a.json"));
     await Deno.symlink("loop-a.json", join(logs, "loop-b.json"));
     await Deno.symlink("nowhere.json", join(logs, "dangling.json"));
     await Deno.mkdir(join(logs, "sub"));
     await Deno.symlink("..", join(logs, "sub", "up")); // a folder loop
     await Deno.mkdir(join(logs, "folder.json")); // a folder named like a log
+    await new Deno.Command("mkfifo", { args: [join(logs, "fifo.json")] }).output();
+    // A socket file (the test task has no --allow-net, so a shell-side tool binds it).
+    const socketMade = await new Deno.Command("python3", {
+      args: [
+        "-c",
+        "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])",
+        join(logs, "socket.json"),
+      ],
+    }).output().then((o) => o.success, () => false);
     await Deno.writeTextFile(join(logs, "unreadable.json"), records(record(24)));
     await Deno.chmod(join(logs, "unreadable.json"), 0o000);
 
@@ -285,6 +294,15 @@ Deno.test("malformed inputs: every file and record accounted for, with reasons; 
       },
     );
     await t.step(
+      "a FIFO and a socket are reported, never opened (a FIFO would block the read)",
+      () => {
+        assert.match(byName.get("fifo.json")?.reason ?? "", /not a regular file \(a FIFO\)/);
+        if (socketMade) {
+          assert.match(byName.get("socket.json")?.reason ?? "", /not a regular file \(a socket\)/);
+        }
+      },
+    );
+    await t.step(
       isRoot()
         ? "an unreadable file (chmod 000): root reads it anyway, so it is ingested"
         : "an unreadable file (chmod 000) fails with the reason",
@@ -298,6 +316,8 @@ Deno.test("malformed inputs: every file and record accounted for, with reasons; 
       assertEveryFileAccounted(manifest, [
         ...table.map(([name]) => join(logs, name)),
         join(logs, "loop-a.json"),
+        join(logs, "fifo.json"),
+        ...(socketMade ? [join(logs, "socket.json")] : []),
       ]);
       assert.equal(summary.files.found, manifest.length);
     });

@@ -93,6 +93,21 @@ Deno.test("hunt() finds every attack case of the fixtures", async (t) => {
     assert.ok(f.reasons.some((r) => r.startsWith("+2 role chaining")));
   });
 
+  await t.step("a chained session whose web-identity root has no issuance record", () => {
+    const f = must(findings, "batch/jobs");
+    assert.equal(f.attribution, "web-identity");
+    assert.equal(f.sessionKeys.length, 2);
+    assert.match(f.rootRoleArn ?? "", /role\/prod-east-batch-jobs$/);
+    assert.match(f.roleArn ?? "", /role\/reporting-admin$/);
+    assert.deepEqual(f.actions, [
+      "CreateAccessKey",
+      "GetCallerIdentity",
+      "ListUsers",
+      "PutUserPolicy",
+    ]);
+    assert.equal(f.severity, "critical");
+  });
+
   await t.step("a denied-recon session", () => {
     const f = must(findings, "shop/catalog");
     assert.equal(f.severity, "high");
@@ -120,6 +135,7 @@ Deno.test("hunt() finds every attack case of the fixtures", async (t) => {
     const accounts = new Set(findings.map((f) => f.serviceAccount ?? f.likelyServiceAccount));
     assert.deepEqual([...accounts].sort(), [
       "analytics/reporter",
+      "batch/jobs",
       "ci/runner",
       "data/etl",
       "payments/worker",

@@ -181,7 +181,7 @@ function micros(iso: string): number {
  *   userAgent: "aws-cli/2", awsRegion: "us-east-1", readOnly: true, roleArn: null,
  *   serviceAccount: "web/frontend", cluster: null, attribution: "irsa", requestParameters: null,
  * });
- * console.assert(line.timestamp_desc === "Event Time" && line.timestamp === 1793761570000000);
+ * console.assert(line.timestamp_desc === "Event Time" && line.timestamp === 1793847970000000);
  * ```
  */
 export function toTimesketch(e: TimelineEvent): Record<string, unknown> {

@@ -51,9 +51,11 @@ function records(text: string, file: string): { line: number; fields: string[] }
           field += c;
           i++;
         }
-      } else if (c === '"' && atFieldStart) {
+      } else if (c === '"' && (atFieldStart || field.trim() === "")) {
+        // An opening quote, possibly after spaces (which are dropped).
         quoted = true;
         atFieldStart = false;
+        field = "";
         i++;
       } else if (c === ",") {
         fields.push(field);

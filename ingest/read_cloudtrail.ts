@@ -50,6 +50,20 @@ const SC_KEYS = Object.keys(UI_STRUCTURE.sessionContext as object);
 const text = (v: string) =>
   `CASE WHEN starts_with(${v}, '"') AND NOT contains(${v}, '\\') THEN ${v}[2:-2] ELSE ${v}->>'$' END`;
 
+/**
+ * A JSON value as a time: text that starts with a four-digit year, then
+ * DuckDB's cast (ISO-8601, CloudTrail Lake's `2025-03-26 16:43:57.000000000`,
+ * offsets). DuckDB's own words (`infinity`, `epoch`) and years outside
+ * 0000-9999 are not times.
+ */
+const timeValue = (v: string) =>
+  `CASE WHEN regexp_matches(${text(v)}, '^\\s*\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(${
+    text(v)
+  } AS TIMESTAMPTZ) END`;
+/** A JSON value as a boolean: `true`/`false` or those words as strings; never a number. */
+const boolValue = (v: string) =>
+  `CASE lower(${v}) WHEN 'true' THEN true WHEN '"true"' THEN true WHEN 'false' THEN false WHEN '"false"' THEN false END`;
+
 function fieldExpr(name: string, lake: string, read: string): string {
   const v = `r['${name}']`;
   if (name === "userIdentity") {
@@ -58,8 +72,8 @@ function fieldExpr(name: string, lake: string, read: string): string {
     }) END`;
   }
   if (read === "JSON") return `CASE WHEN ${v} <> 'null' THEN ${v} END`;
-  if (lake === "BOOLEAN") return `TRY_CAST(${v} AS BOOLEAN)`;
-  if (lake === "TIMESTAMPTZ") return `TRY_CAST(${text(v)} AS TIMESTAMPTZ)`;
+  if (lake === "BOOLEAN") return boolValue(v);
+  if (lake === "TIMESTAMPTZ") return timeValue(v);
   return text(v);
 }
 
@@ -74,7 +88,7 @@ const UI_UNTYPED =
     OR (json_type(${uiValue}, '$.sessionContext') = 'OBJECT'
       AND NOT list_has_all(${list(SC_KEYS)}, json_keys(${uiValue}, '$.sessionContext')))))`;
 const boolUntyped = (k: string) =>
-  `(r['${k}'] IS NOT NULL AND r['${k}'] <> 'null' AND TRY_CAST(r['${k}'] AS BOOLEAN) IS NULL)`;
+  `(r['${k}'] IS NOT NULL AND r['${k}'] <> 'null' AND ${boolValue(`r['${k}']`)} IS NULL)`;
 const HAS_EXTRA = `(NOT list_has_all(${KNOWN}, map_keys(r)) OR ${boolUntyped("readOnly")}
   OR ${boolUntyped("managementEvent")} OR ${UI_UNTYPED})`;
 /** The entries `extra` keeps: unknown fields, and known ones whose value could not be typed. */
@@ -94,7 +108,6 @@ export function typedRecordsSql(inner: string): string {
   const fields = FIELDS.map((f) => `${fieldExpr(f.name, f.lake, f.read)} AS "${f.name}"`).join(
     ",\n    ",
   );
-  const rawTime = text(`r['eventTime']`);
   return `SELECT * EXCLUDE (_raw, r),
     CASE WHEN _reject IS NOT NULL THEN coalesce(_raw, to_json(r)::VARCHAR) END AS _raw
   FROM (SELECT _file_id, _record, r, _raw,
@@ -105,7 +118,9 @@ export function typedRecordsSql(inner: string): string {
       WHEN _item_error IS NOT NULL THEN _item_error
       WHEN r IS NULL THEN 'record is not a JSON object'
       WHEN r['eventName'] IS NULL AND r['eventSource'] IS NULL THEN 'not a CloudTrail record: no eventSource or eventName'
-      WHEN r['eventTime'] IS NOT NULL AND r['eventTime'] <> 'null' AND TRY_CAST(${rawTime} AS TIMESTAMPTZ) IS NULL
+      WHEN r['eventTime'] IS NOT NULL AND r['eventTime'] <> 'null' AND ${
+    timeValue(`r['eventTime']`)
+  } IS NULL
         THEN 'eventTime is not a time: ' || left(r['eventTime']::VARCHAR, 80)
     END AS _reject
   FROM (${inner}))`;

@@ -157,14 +157,19 @@ function cases(): Case[] {
       "strings-for-booleans.json",
       records(
         record(14, { readOnly: "true", managementEvent: "false" }),
-        record(15, { readOnly: "maybe" }),
+        record(15, { readOnly: "maybe", managementEvent: 7 }),
+        record(34, { readOnly: 1, managementEvent: "TRUE" }),
       ),
       {
         status: "ingested",
-        counts: [2, 2, 0],
+        counts: [3, 3, 0],
         events: (rows) => {
           assert.deepEqual([rows[0].readOnly, rows[0].managementEvent], [true, false]);
-          assert.deepEqual(rows[1].extra, { readOnly: "maybe" });
+          // Not a boolean: kept as written in extra, never guessed (7 is not "true").
+          assert.deepEqual([rows[1].readOnly, rows[1].managementEvent], [null, null]);
+          assert.deepEqual(rows[1].extra, { readOnly: "maybe", managementEvent: 7 });
+          assert.deepEqual([rows[2].readOnly, rows[2].managementEvent], [null, true]);
+          assert.deepEqual(rows[2].extra, { readOnly: 1 });
         },
       },
     ],
@@ -186,11 +191,36 @@ function cases(): Case[] {
         record(20, { eventTime: 1730800000 }),
         record(21, { eventTime: "2026-13-45T99:00:00Z" }),
         record(22, { eventTime: { t: 1 } }),
+        // DuckDB's own words and years outside 0000-9999 cast, but are not times.
+        record(25, { eventTime: "infinity" }),
+        record(26, { eventTime: "-infinity" }),
+        record(27, { eventTime: "epoch" }),
+        record(28, { eventTime: "294247-01-10T04:00:54Z" }),
+        record(29, { eventTime: "10000-01-01T00:00:00Z" }),
+        record(30, { eventTime: "-0044-03-15T00:00:00Z" }),
       ),
       {
         status: "ingested",
-        counts: [5, 0, 5],
-        rejects: Array(5).fill(/^eventTime is not a time/),
+        counts: [11, 0, 11],
+        rejects: Array(11).fill(/^eventTime is not a time/),
+      },
+    ],
+    [
+      "event-time-variants.json",
+      records(
+        record(31, { eventTime: "2026-11-05T10:00:00.123456789Z" }),
+        record(32, { eventTime: "2026-11-05 10:00:00.000000000" }),
+        record(33, { eventTime: "2026-11-05T12:00:00+02:00" }),
+      ),
+      {
+        status: "ingested",
+        counts: [3, 3, 0],
+        events: (rows) =>
+          assert.deepEqual(rows.map((r) => r.eventTime), [
+            "2026-11-05T10:00:00.123456Z",
+            "2026-11-05T10:00:00Z",
+            "2026-11-05T10:00:00Z",
+          ]),
       },
     ],
     ["not-cloudtrail.json", json({ name: "package", version: "1.0", dependencies: {} }), {

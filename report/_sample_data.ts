@@ -109,6 +109,7 @@ export function sampleFinding(
     keys: reportKeys,
     events: sorted.slice(0, max),
     eventsOmitted: sorted.length - Math.min(max, sorted.length) + (options.extraEvents ?? 0),
+    alsoFlaggedBy: [],
   };
 }
 

@@ -288,7 +288,19 @@ function buildFinding(
     keys,
     events: shown,
     eventsOmitted: Math.max(0, total - shown.length),
+    alsoFlaggedBy: [],
   };
+}
+
+/** Findings grouped by session tree (root key), most severe first; the first of each group leads. */
+export function groupByTree(findings: Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = f.rootAccessKeyId ?? f.accessKeyId;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(f);
+  }
+  return [...groups.values()];
 }
 
 /**
@@ -357,7 +369,10 @@ export async function collectReportData(options: CollectOptions): Promise<Report
       minSeverity,
       maxEvents: max,
       lake: await lakeSummary(db, findings),
-      findings: findings.map((f, i) => buildFinding(f, `f${i + 1}`, stats, events, max)),
+      findings: groupByTree(findings).map(([lead, ...rest], i) => ({
+        ...buildFinding(lead, `f${i + 1}`, stats, events, max),
+        alsoFlaggedBy: rest,
+      })),
       rules,
       batches,
       rejects: rejects.map((r) => ({ reason: String(r.reason), count: num(r.n) })),

@@ -205,10 +205,12 @@ function indexSection(data: ReportData): SafeHtml {
       utcLabel(f.firstSeen)
     }</td><td>${active}</td><td>${
       formatCount(f.eventCount)
-    }</td><td>${f.actions.length}</td><td>${f.deniedActions.length}</td><td>${f.rule}</td></tr>`;
+    }</td><td>${f.actions.length}</td><td>${f.deniedActions.length}</td><td>${
+      [f.rule, ...rf.alsoFlaggedBy.map((a) => a.rule)].join(", ")
+    }</td></tr>`;
   });
   return safeHtml`<section id="index"><h2>Findings</h2>
-<div class="scroll"><table class="idx"><thead><tr><th>#</th><th>Severity</th><th>Service account</th><th>Role</th><th>First seen (UTC)</th><th>Active</th><th>Events</th><th>Sensitive actions</th><th>Denied</th><th>Rule</th></tr></thead>
+<div class="scroll"><table class="idx"><thead><tr><th>#</th><th>Severity</th><th>Service account</th><th>Role</th><th>First seen (UTC)</th><th>Active</th><th>Events</th><th>Sensitive actions</th><th>Denied</th><th>Rules</th></tr></thead>
 <tbody>${rows}</tbody></table></div></section>`;
 }
 
@@ -279,7 +281,26 @@ function attribution(
 </dl></div>`;
 }
 
-function whyFlagged(rf: ReportFinding, rule: ReportRule | undefined): SafeHtml {
+/** The other rules that fired on the same tree, each with its severity and reasons. */
+function alsoFlagged(rf: ReportFinding, rules: Map<string, ReportRule>): SafeHtml | null {
+  if (rf.alsoFlaggedBy.length === 0) return null;
+  const items = rf.alsoFlaggedBy.map((a) =>
+    safeHtml`<li><b>${
+      rules.get(a.rule)?.title ?? a.rule
+    }</b> <a href="#rule-${a.rule}"><code>${a.rule}</code></a> ${
+      sevBadge(a.severity)
+    } <span class="note">${thresholdChips(a.thresholds)}</span><ul class="reasons">${
+      a.reasons.map((r) => safeHtml`<li>${r}</li>`)
+    }</ul></li>`
+  );
+  return safeHtml`<dt>Also flagged by</dt><dd><ul class="also">${items}</ul></dd>`;
+}
+
+function whyFlagged(
+  rf: ReportFinding,
+  rule: ReportRule | undefined,
+  rules: Map<string, ReportRule>,
+): SafeHtml {
   const f = rf.finding;
   const novel = new Set(f.novelActions);
   const denied = new Set(f.deniedActions);
@@ -319,7 +340,9 @@ function whyFlagged(rf: ReportFinding, rule: ReportRule | undefined): SafeHtml {
       : safeHtml`<span class="note">none</span>`
   }</dd>
 <dt>Novel actions</dt><dd>${chips(f.novelActions, "novel")}</dd>
-<dt>Denied actions</dt><dd>${chips(f.deniedActions, "denied")}</dd>${routine}${allowed}
+<dt>Denied actions</dt><dd>${chips(f.deniedActions, "denied")}</dd>${routine}${allowed}${
+    alsoFlagged(rf, rules)
+  }
 </dl></div>`;
 }
 
@@ -385,7 +408,7 @@ function findingSection(
   } <span class="v">${who}</span></h3><span class="rule">${
     rules.get(f.rule)?.title ?? f.rule
   } \u00B7 <span class="mono">${f.accessKeyId}</span></span></div>
-<div class="cols">${attribution(rf, labels, owner)}${whyFlagged(rf, rules.get(f.rule))}</div>
+<div class="cols">${attribution(rf, labels, owner)}${whyFlagged(rf, rules.get(f.rule), rules)}</div>
 <figure><h4>Timeline by category (UTC)</h4><div class="scroll">${
     trustedMarkup(svgSwimlane(rf))
   }</div><figcaption>${caption}</figcaption></figure>
@@ -501,10 +524,11 @@ function dataBlock(data: ReportData): SafeHtml {
     title: data.title,
     generatedAt: data.generatedAt,
     podtrailVersion: data.podtrailVersion,
-    findings: data.findings.map(({ id, finding: f }) => ({
+    findings: data.findings.map(({ id, finding: f, alsoFlaggedBy }) => ({
       id,
       severity: f.severity,
       rule: f.rule,
+      alsoFlaggedBy: alsoFlaggedBy.map((a) => ({ rule: a.rule, severity: a.severity })),
       accessKeyId: f.accessKeyId,
       parentAccessKeyId: f.parentAccessKeyId,
       sessionKeys: f.sessionKeys,

@@ -56,6 +56,11 @@ export interface ReportFinding {
   events: ReportEvent[];
   /** How many more events the tree has than `events` holds. */
   eventsOmitted: number;
+  /**
+   * The other rules' findings on the same session tree (no more severe than
+   * `finding`): one section per tree, however many rules fired on it.
+   */
+  alsoFlaggedBy: Finding[];
 }
 
 /** A rule's metadata, for "why flagged" and the appendix. */

@@ -3,7 +3,11 @@
  *
  * The pipeline, one module per step: {@linkcode ingest} reads CloudTrail logs
  * in every shape into a Parquet lake; {@linkcode queryLake} and
- * {@linkcode openLakeDb} run DuckDB SQL over it.
+ * {@linkcode openLakeDb} run DuckDB SQL over it; {@linkcode hunt} finds the
+ * service-account sessions used for sensitive actions; {@linkcode writeReport}
+ * writes the self-contained HTML report; {@linkcode runSigma} and
+ * {@linkcode exportSigma} speak Sigma; {@linkcode generateEstate} writes
+ * realistic CloudTrail of an attacked EKS estate; {@linkcode runDemo} runs it all.
  *
  * @example
  * ```ts ignore
@@ -25,6 +29,21 @@ export { queryLake, runReadOnly, toPlain } from "./queries/query_lake.ts";
 export type { QueryResult } from "./queries/query_lake.ts";
 export { parseSeverity, SEVERITIES, severityRank } from "./hunt/finding.ts";
 export type { Finding, Severity } from "./hunt/finding.ts";
+export { compareFindings, hunt } from "./hunt/hunt.ts";
+export type { HuntOptions } from "./hunt/hunt.ts";
+export { RULES } from "./hunt/rules.ts";
+export type { Rule } from "./hunt/rules.ts";
+export { writeReport } from "./report/write_report.ts";
+export type { WriteReportOptions, WriteReportResult } from "./report/write_report.ts";
+export { collectReportData } from "./report/collect_report_data.ts";
+export { renderReport } from "./report/render_report.ts";
+export { huntSource } from "./report/hunt_source.ts";
+export { escapeHtml } from "./report/escape_html.ts";
+export { compileSigma, exportSigma, parseSigma, runSigma, SigmaSyntaxError } from "./sigma/mod.ts";
+export { generateEstate } from "./generate/mod.ts";
+export type { GenerateOptions, GenerateSummary, Truth } from "./generate/mod.ts";
+export { runDemo } from "./demo/run_demo.ts";
+export type { DemoOptions, DemoSummary } from "./demo/run_demo.ts";
 export {
   InputSyntaxError,
   LakeError,

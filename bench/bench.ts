@@ -14,6 +14,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { discoverFiles } from "../ingest/discover_files.ts";
 import { timeRawCopy, timeZcat } from "./ingest_baselines.ts";
+import { scaleLake } from "./_scale_lake.ts";
+import { benchHunt } from "../hunt/hunt_bench.ts";
+import { benchReport } from "../report/report_bench.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     threads: { type: "string", default: "2" },
     "memory-limit": { type: "string", default: "1GB" },
     runs: { type: "string", default: "3" },
+    "hunt-copies": { type: "string", default: "10" },
   },
 });
 const threads = Number(values.threads);
@@ -126,4 +130,26 @@ row(
   `${(ing.seconds / raw.seconds).toFixed(2)}× raw COPY (target ≤ 1.15), ${
     (ing.seconds / zcat).toFixed(2)
   }× zcat, peak RSS ${ing.rssMiB.toFixed(0)} MiB (target ≤ 1536)`,
+);
+
+// hunt over >= 10M events: the ingested lake copied under other keys.
+const copies = Number(values["hunt-copies"]);
+const big = join(work, `lake-x${copies}`);
+const bigRows = await scaleLake(lake, big, copies);
+const h = await best(() => benchHunt(big));
+const h1 = await best(() => benchHunt(lake));
+row(
+  `hunt (${(bigRows / 1e6).toFixed(1)}M events)`,
+  h.seconds,
+  `${h.findings} findings (target < 2 s); on ${(summary.records.written / 1e6).toFixed(1)}M: ${
+    h1.seconds.toFixed(2)
+  } s, ${(h.seconds / h1.seconds).toFixed(1)}× for ${copies}× the events`,
+);
+
+// report over 1000 flagged sessions.
+const rep = await best(() => benchReport(1000));
+row(
+  `report (${rep.sessions} sessions)`,
+  rep.seconds,
+  `${(rep.bytes / 1e6).toFixed(2)} MB (targets < 5 s, < 10 MB)`,
 );

@@ -86,7 +86,9 @@ export const registerReport: Register = (program, run, io) => {
           }),
         });
         io.stdout(
-          `Wrote ${result.path}: ${result.findings} finding${result.findings === 1 ? "" : "s"}, ` +
+          `Wrote ${result.path}: ${result.findings} finding${
+            result.findings === 1 ? "" : "s"
+          } on ${result.sessions} session${result.sessions === 1 ? "" : "s"}, ` +
             `${megabytes(result.bytes)}\n`,
         );
         return EXIT.ok;

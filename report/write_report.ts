@@ -31,6 +31,8 @@ export interface WriteReportResult {
   bytes: number;
   /** How many findings it shows. */
   findings: number;
+  /** How many session trees they flag (one section each). */
+  sessions: number;
 }
 
 /**
@@ -101,5 +103,10 @@ export async function writeReport(options: WriteReportOptions): Promise<WriteRep
   // Checked again just before the rename: another writer may have created it meanwhile.
   if (!options.force && await exists(path)) throw new OutputExistsError(options.output);
   await writeFileAtomic(path, bytes);
-  return { path, bytes: bytes.length, findings: data.findings.length };
+  return {
+    path,
+    bytes: bytes.length,
+    findings: data.findings.reduce((n, rf) => n + 1 + rf.alsoFlaggedBy.length, 0),
+    sessions: data.findings.length,
+  };
 }

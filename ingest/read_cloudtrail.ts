@@ -98,6 +98,18 @@ const EXTRA = `to_json(map_from_entries(list_filter(map_entries(r), e ->
     OR (e.key = 'managementEvent' AND ${boolUntyped("managementEvent")})
     OR (e.key = 'userIdentity' AND ${UI_UNTYPED}))))::JSON`;
 
+/** The keys that occur more than once in a list of keys (lambdas: only for the rare rows that have one). */
+const repeated = (keys: string) =>
+  `list_distinct(list_filter(${keys}, k -> len(list_filter(${keys}, x -> x = k)) > 1))`;
+/**
+ * Whether a key occurs twice in the record: which value is the event's is
+ * then a guess (DuckDB takes the first, most JSON tools the last), so the
+ * record is rejected with its raw text, both values in it. (One set count per
+ * record; keys repeated inside userIdentity are not looked for: that costs a
+ * JSON parse per record.)
+ */
+const HAS_DUPLICATE = `cardinality(r) > list_unique(map_keys(r))`;
+
 /**
  * Wraps a reader's rows (`_file_id, _record, r MAP(VARCHAR, JSON), _item_error,
  * _raw`) into staging rows: provenance, the typed fields, `extra` (fields the
@@ -112,12 +124,16 @@ export function typedRecordsSql(inner: string): string {
     CASE WHEN _reject IS NOT NULL THEN coalesce(_raw, to_json(r)::VARCHAR) END AS _raw
   FROM (SELECT _file_id, _record, r, _raw,
     ${fields},
-    CASE WHEN r IS NOT NULL AND ${HAS_EXTRA} THEN ${EXTRA} END AS extra,
+    CASE WHEN r IS NOT NULL AND ${HAS_EXTRA} AND cardinality(r) = list_unique(map_keys(r))
+      THEN ${EXTRA} END AS extra,
     CASE WHEN r IS NOT NULL AND r['eventID'] IS NULL THEN sha256(to_json(r)) END AS _content_hash,
     CASE
       WHEN _item_error IS NOT NULL THEN _item_error
       WHEN r IS NULL THEN 'record is not a JSON object'
       WHEN r['eventName'] IS NULL AND r['eventSource'] IS NULL THEN 'not a CloudTrail record: no eventSource or eventName'
+      WHEN ${HAS_DUPLICATE} THEN 'duplicate key (' || array_to_string(${
+    repeated("map_keys(r)")
+  }, ', ') || '): which value is the event''s is ambiguous'
       WHEN r['eventTime'] IS NOT NULL AND r['eventTime'] <> 'null' AND ${
     timeValue(`r['eventTime']`)
   } IS NULL
@@ -180,6 +196,11 @@ export function singleFileSql(format: Container, maxObjectSize: number): string 
   })`;
   // Each item becomes a list of (record JSON text, error) pairs.
   const expanded = `SELECT _item, CASE
+      WHEN len(json_keys(j)) > len(list_distinct(json_keys(j)))
+        AND json_type(j, '$.eventName') IS NULL AND json_type(j, '$.eventSource') IS NULL THEN
+        [{'rec': j, 'err': 'duplicate key in the envelope (' || array_to_string(${
+    repeated("json_keys(j)")
+  }, ', ') || '): which records are the file''s is ambiguous'}]
       WHEN json_type(j, '$.Records') = 'ARRAY' THEN
         list_transform(CAST(j->'Records' AS JSON[]), x -> {'rec': x, 'err': NULL::VARCHAR})
       WHEN json_type(j, '$.Events') = 'ARRAY' THEN

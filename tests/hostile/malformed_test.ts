@@ -34,6 +34,8 @@ interface Expect {
   counts?: [number, number, number];
   /** The rejects' reasons, in record order. */
   rejects?: RegExp[];
+  /** Text each reject's raw record holds, in record order. */
+  raw?: string[];
   /** A check on the written events of this file. */
   events?: (rows: Record<string, unknown>[]) => void;
 }
@@ -223,6 +225,45 @@ function cases(): Case[] {
           ]),
       },
     ],
+    [
+      "duplicate-keys.json",
+      `{"Records":[${
+        json(record(35)).replace(
+          '"eventName":"ListUsers"',
+          '"eventName":"ListUsers","eventName":"DeleteTrail"',
+        )
+      },${json(record(37)).slice(0, -1)},"zz":1,"zz":2},${json(record(38))}]}`,
+      {
+        status: "ingested",
+        counts: [3, 1, 2],
+        rejects: [
+          /^duplicate key \(eventName\): which value is the event's is ambiguous/,
+          /^duplicate key \(zz\)/,
+        ],
+        raw: ['"eventName":"ListUsers","eventName":"DeleteTrail"', '"zz":1,"zz":2'],
+      },
+    ],
+    [
+      "duplicate-records.json",
+      `{"Records":[${json(record(39))}],"Records":[${json(record(40))}]}`,
+      {
+        status: "ingested",
+        counts: [1, 0, 1],
+        rejects: [/^duplicate key in the envelope \(Records\)/],
+        raw: [record(40).eventID as string],
+      },
+    ],
+    [
+      "duplicate-keys.jsonl",
+      `${json(record(41)).replace('"readOnly":true', '"readOnly":true,"readOnly":false')}\n${
+        json(record(42))
+      }\n`,
+      {
+        status: "ingested",
+        counts: [2, 1, 1],
+        rejects: [/^duplicate key \(readOnly\)/],
+      },
+    ],
     ["not-cloudtrail.json", json({ name: "package", version: "1.0", dependencies: {} }), {
       status: "failed",
       reason: /^not CloudTrail/,
@@ -280,7 +321,7 @@ Deno.test("malformed inputs: every file and record accounted for, with reasons; 
     const byName = new Map(manifest.map((m) => [m.path.slice(logs.length + 1), m]));
     const rejects = await queryJson(
       lake,
-      `SELECT regexp_extract(source_file, '[^/]+$') AS f, record, reason FROM rejects
+      `SELECT regexp_extract(source_file, '[^/]+$') AS f, record, reason, raw FROM rejects
        WHERE record IS NOT NULL ORDER BY f, record`,
     );
     const events = await queryJson(
@@ -307,6 +348,12 @@ Deno.test("malformed inputs: every file and record accounted for, with reasons; 
           const reasons = rejects.filter((x) => x.f === name).map((x) => String(x.reason));
           assert.equal(reasons.length, expect.rejects.length, reasons.join("; "));
           expect.rejects.forEach((re, i) => assert.match(reasons[i], re));
+        }
+        if (expect.raw) {
+          const raws = rejects.filter((x) => x.f === name).map((x) => String(x.raw));
+          expect.raw.forEach((text, i) =>
+            assert.ok(raws[i].includes(text), `${text} in ${raws[i]}`)
+          );
         }
         expect.events?.(events.filter((e) => e.f === name));
       });

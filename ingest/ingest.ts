@@ -11,7 +11,8 @@
 import { join, sep } from "node:path";
 import { VERSION } from "../version.ts";
 import { discoverFiles } from "./discover_files.ts";
-import { type EngineOptions, openEngine } from "./_duckdb.ts";
+import { duckdbMessage, type EngineOptions, openEngine } from "./_duckdb.ts";
+import { LakeError } from "../errors.ts";
 import { planFile, type PlannedFile, shapeLabel } from "./_plan.ts";
 import { stageFiles } from "./_stage.ts";
 import { finishBatch } from "./_finish_batch.ts";
@@ -98,8 +99,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const lake = await createLake(options.lake);
   const lock = await lockLake(lake);
   const engine = await openEngine({ ...options, tempDirectory: lake.tmp });
+  let committed: Batch[] = [];
   try {
-    const committed = await readBatches(lake);
+    committed = await readBatches(lake);
     const recovered = await recoverLake(lake, committed);
     const summary: IngestSummary = {
       lake: lake.root,
@@ -190,11 +192,26 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       }
     }
     return summary;
+  } catch (e) {
+    if (!CANNOT_WRITE.test(String((e as Error)?.message ?? e))) throw e;
+    // Leave only what is committed (as the next ingest would): a full disk gets its space back.
+    await recoverLake(lake, committed).catch(() => {});
+    throw new LakeError(
+      lake.root,
+      `Cannot write lake "${lake.root}": ${
+        duckdbMessage(e).split(": ").findLast((m) => CANNOT_WRITE.test(m)) ?? duckdbMessage(e)
+      }; nothing of this batch was committed`,
+      { cause: e },
+    );
   } finally {
     engine.close();
     await lock.release();
   }
 }
+
+/** Errors of a lake that cannot take more: full, read-only, over quota, not ours to write. */
+const CANNOT_WRITE =
+  /No space left on device|Read-only file system|Disk quota exceeded|Permission denied|os error (28|30|122|13)\b/i;
 
 async function ingestSlice(
   conn: Parameters<typeof stageFiles>[0],

@@ -32,6 +32,7 @@ export type { Finding, Severity } from "./hunt/finding.ts";
 export { compareFindings, hunt } from "./hunt/hunt.ts";
 export type { HuntOptions } from "./hunt/hunt.ts";
 export { RULES } from "./hunt/rules.ts";
+export { timeline, toTimesketch } from "./hunt/timeline.ts";
 export type { Rule } from "./hunt/rules.ts";
 export { writeReport } from "./report/write_report.ts";
 export type { WriteReportOptions, WriteReportResult } from "./report/write_report.ts";

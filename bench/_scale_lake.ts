@@ -35,7 +35,7 @@ export async function scaleLake(source: string, target: string, copies: number):
               ELSE replace(responseElements::VARCHAR, '"ASIA', '"ASIA' || $3)::JSON END AS responseElements,
             eventID || '-' || $3 AS eventID)
           FROM read_parquet($1, hive_partitioning = true, hive_types = {'day': VARCHAR})
-        ) TO $2 (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), APPEND, FILENAME_PATTERN 'copy${i}_{i}')`,
+        ) TO $2 (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), APPEND, FILENAME_PATTERN 'copy${i}_{uuid}')`,
         [files, join(to.events), i],
       );
       rows += Number(result.getRowsJson()[0][0]);

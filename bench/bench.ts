@@ -27,7 +27,7 @@ const { values } = parseArgs({
     threads: { type: "string", default: "2" },
     "memory-limit": { type: "string", default: "1GB" },
     runs: { type: "string", default: "3" },
-    "hunt-copies": { type: "string", default: "10" },
+    "hunt-copies": { type: "string", default: "11" },
   },
 });
 const threads = Number(values.threads);

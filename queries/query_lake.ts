@@ -29,12 +29,41 @@ const READ_ONLY = new Set<StatementType>([
   StatementType.PRAGMA,
 ]);
 
-/** ISO-8601 UTC text of a microsecond timestamp, without trailing zero fractions. */
-function isoMicros(micros: bigint): string {
+/**
+ * ISO-8601 UTC text of a microsecond timestamp, without trailing zero
+ * fractions; undefined for ±infinity and years outside 0000-9999, which
+ * that form cannot write (the caller prints DuckDB's own text then).
+ */
+function isoMicros(micros: bigint): string | undefined {
   const ms = Number(micros / 1000n) - (micros % 1000n < 0n ? 1 : 0);
   const frac = Number(((micros % 1000000n) + 1000000n) % 1000000n);
-  const base = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
-  return `${base}${frac ? "." + String(frac).padStart(6, "0").replace(/0+$/, "") : ""}Z`;
+  const date = new Date(Math.floor(ms / 1000) * 1000);
+  if (Number.isNaN(date.getTime())) return undefined;
+  const base = date.toISOString();
+  if (!/^\d{4}-/.test(base)) return undefined;
+  return `${base.slice(0, 19)}${
+    frac ? "." + String(frac).padStart(6, "0").replace(/0+$/, "") : ""
+  }Z`;
+}
+
+/** JSON nested deeper than this is printed as its text: JavaScript re-serialises it recursively. */
+const MAX_DEPTH = 1000;
+
+/** Whether JSON text nests deeper than `limit` (strings skipped). */
+function deeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /**
@@ -50,7 +79,7 @@ export function toPlain(value: unknown, json = false): unknown {
       : value.toString();
   }
   if (typeof value === "string") {
-    if (!json) return value;
+    if (!json || (value.length > 2 * MAX_DEPTH && deeperThan(value, MAX_DEPTH))) return value;
     try {
       return JSON.parse(value);
     } catch {
@@ -58,7 +87,7 @@ export function toPlain(value: unknown, json = false): unknown {
     }
   }
   if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue) {
-    return isoMicros(value.micros);
+    return isoMicros(value.micros) ?? value.toString();
   }
   if (value instanceof DuckDBDateValue) return value.toString();
   if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) {

@@ -87,7 +87,21 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
     const size = (await Deno.stat(join(paths.batches, `${b.id}.json`))).size;
     maxBatchBytes = Math.max(maxBatchBytes, size + 1024 * 1024);
   }
-  const engine = await openEngine({ ...options, tempDirectory: undefined });
+  // DuckDB spills into ./.tmp of the working directory by default, and the lake may be
+  // read-only evidence: big queries spill into a private temporary folder, removed on close.
+  const spill = await Deno.makeTempDir({ prefix: "podtrail-query-" });
+  const unspill = () => {
+    try {
+      Deno.removeSync(spill, { recursive: true });
+    } catch { /* already gone */ }
+  };
+  let engine: Awaited<ReturnType<typeof openEngine>>;
+  try {
+    engine = await openEngine({ ...options, tempDirectory: join(spill, "spill") });
+  } catch (e) {
+    unspill();
+    throw e;
+  }
   const { conn } = engine;
   try {
     await setVariable(conn, "lake_files", files);
@@ -132,7 +146,17 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
     await createSessionViews(conn);
   } catch (e) {
     engine.close();
+    unspill();
     throw e;
   }
-  return { conn, lake: paths.root, batches, files, close: () => engine.close() };
+  return {
+    conn,
+    lake: paths.root,
+    batches,
+    files,
+    close: () => {
+      engine.close();
+      unspill();
+    },
+  };
 }

@@ -6,7 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, queryJson, record, withTempDir, writeRecords } from "./_hostile.ts";
+import {
+  cli,
+  queryJson,
+  record,
+  ROOT,
+  TASK_PERMISSIONS,
+  withTempDir,
+  writeRecords,
+} from "./_hostile.ts";
 
 /** Every file below `dir` (relative), links not followed. */
 function tree(dir: string, prefix = ""): string[] {
@@ -92,5 +100,41 @@ Deno.test("key=value folders in the lake path or an input path are not Hive part
       const manifest = await queryJson(badLake, `SELECT batch FROM manifest`);
       assert.match(String(manifest[0].batch), /^\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     });
+  });
+});
+
+Deno.test("a query that spills to disk writes nothing into the working directory or the lake", async () => {
+  await withTempDir(async (dir) => {
+    await writeRecords(join(dir, "a.json"), [record(1)]);
+    const lake = join(dir, "lake");
+    assert.equal((await cli(["ingest", join(dir, "a.json"), "--lake", lake, "-q"])).code, 0);
+    const before = tree(lake);
+    const cwd = join(dir, "cwd");
+    await Deno.mkdir(cwd);
+    // A window over 3M strings under a 100MB limit spills (and DuckDB removes its
+    // spill folder at the end: the folder is watched while the query runs).
+    const script = `
+      import { queryLake } from ${JSON.stringify(join(ROOT, "queries", "query_lake.ts"))};
+      const r = await queryLake({ lake: ${JSON.stringify(lake)}, memoryLimit: "100MB", threads: 1,
+        sql: "SELECT max(rn) AS n FROM (SELECT row_number() OVER (ORDER BY m) AS rn FROM (SELECT md5(range::VARCHAR) AS m FROM range(3000000)))" });
+      console.log(JSON.stringify(r.rows));`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--config", join(ROOT, "deno.json"), ...TASK_PERMISSIONS, script],
+      cwd,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const seen = new Set<string>();
+    let done = false;
+    const result = child.output().finally(() => (done = true));
+    while (!done) {
+      for (const e of Deno.readDirSync(cwd)) seen.add(e.name);
+      for (const f of tree(lake)) if (!before.includes(f)) seen.add(`lake/${f}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const out = await result;
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), [{ n: 3000000 }]);
+    assert.deepEqual([...seen], [], "nothing written into the working directory or the lake");
   });
 });

@@ -14,7 +14,7 @@ import {
   StatementType,
 } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
-import { duckdbMessage } from "../ingest/_duckdb.ts";
+import { duckdbMessage, runBound } from "../ingest/_duckdb.ts";
 import { type LakeDb, openLakeDb, type OpenLakeOptions } from "./open_lake.ts";
 
 /** A query's result: column names and rows of JSON-ready values. */
@@ -103,6 +103,22 @@ export function toPlain(value: unknown, json = false): unknown {
   return value;
 }
 
+/**
+ * Whether `sql` (one statement) only reads: a query as DuckDB's parser sees it
+ * (SELECT, FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE; `json_serialize_sql`
+ * parses without binding), EXPLAIN [ANALYZE] of one, or a PRAGMA or PIVOT,
+ * whose prepared type is checked after.
+ */
+async function isQuery(db: LakeDb, sql: string): Promise<boolean> {
+  const serialisable = async (text: string) =>
+    (await runBound(db.conn, `SELECT json_serialize_sql($1::VARCHAR)->>'error' = 'false'`, [text]))
+      .getRowsJson()[0][0] === true;
+  if (await serialisable(sql)) return true;
+  const explained = sql.match(/^\s*EXPLAIN(\s+ANALY[SZ]E)?\s+([\s\S]*)$/i)?.[2];
+  if (explained !== undefined) return await serialisable(explained);
+  return /^\s*(PRAGMA|PIVOT|UNPIVOT)\b/i.test(sql);
+}
+
 /** Runs a read-only statement on an open lake and returns plain rows. */
 export async function runReadOnly(db: LakeDb, sql: string): Promise<QueryResult> {
   let prepared;
@@ -110,6 +126,16 @@ export async function runReadOnly(db: LakeDb, sql: string): Promise<QueryResult>
     const statements = await db.conn.extractStatements(sql);
     if (statements.count !== 1) {
       throw new QueryError(`Give exactly one SQL statement (got ${statements.count})`);
+    }
+    // Preparing already binds, and binding may act (EXPORT DATABASE makes its folder), and
+    // EXPLAIN ANALYZE runs what it explains: the parser must show a query first.
+    if (!(await isQuery(db, sql))) {
+      throw new QueryError(
+        `Only read-only statements (SELECT, EXPLAIN, DESCRIBE) run over the lake; got ${
+          sql.trim().match(/^[A-Za-z]+(\s+ANALY[SZ]E)?(\s+[A-Za-z]+)?/)?.[0].replace(/\s+/g, " ")
+            .toUpperCase() ?? "?"
+        }`,
+      );
     }
     prepared = await statements.prepare(0);
   } catch (e) {

@@ -32,10 +32,17 @@ export interface Engine {
 /** A value bound to a `$n` parameter. */
 export type Param = string | number | bigint | boolean | null | string[];
 
-/** Checks `--memory-limit` style values such as `512MB`, `2GB`, `75%`. */
+/** Checks `--memory-limit` style values such as `512MB` or `2GB` (at least 32 MiB). */
 export function checkMemoryLimit(value: string): string {
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i.test(value)) {
+  const m = value.match(/^(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i);
+  if (!m) {
     throw new RangeError(`Invalid memory limit "${value}": use a size such as 512MB or 2GB`);
+  }
+  // Below this DuckDB cannot even allocate one JSON read buffer (2 x 16 MB).
+  const unit = m[2].toUpperCase();
+  const scale = { KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
+  if (Number(m[1]) * scale[unit as keyof typeof scale] < 32 * 2 ** 20) {
+    throw new RangeError(`Invalid memory limit "${value}": use at least 32MB`);
   }
   return value;
 }

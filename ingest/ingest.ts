@@ -11,7 +11,14 @@
 import { join, sep } from "node:path";
 import { VERSION } from "../version.ts";
 import { discoverFiles } from "./discover_files.ts";
-import { duckdbMessage, type EngineOptions, openEngine } from "./_duckdb.ts";
+import {
+  checkMemoryLimit,
+  checkThreads,
+  duckdbMessage,
+  type Engine,
+  type EngineOptions,
+  openEngine,
+} from "./_duckdb.ts";
 import { LakeError } from "../errors.ts";
 import { planFile, type PlannedFile, shapeLabel } from "./_plan.ts";
 import { stageFiles } from "./_stage.ts";
@@ -96,11 +103,15 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
   const batchBytes = options.batchBytes ?? 2 * 1024 ** 3;
   if (!(batchBytes > 0)) throw new RangeError(`Invalid batch size "${batchBytes}"`);
+  // Bad engine settings are usage errors: found before a lake is made or locked.
+  checkMemoryLimit(options.memoryLimit ?? "1GB");
+  if (options.threads !== undefined) checkThreads(options.threads);
   const lake = await createLake(options.lake);
   const lock = await lockLake(lake);
-  const engine = await openEngine({ ...options, tempDirectory: lake.tmp });
+  let engine: Engine | undefined;
   let committed: Batch[] = [];
   try {
+    engine = await openEngine({ ...options, tempDirectory: lake.tmp });
     committed = await readBatches(lake);
     const recovered = await recoverLake(lake, committed);
     const summary: IngestSummary = {
@@ -204,7 +215,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       { cause: e },
     );
   } finally {
-    engine.close();
+    engine?.close();
     await lock.release();
   }
 }

@@ -40,7 +40,16 @@ export function checkMemoryLimit(value: string): string {
   }
   // Below this DuckDB cannot even allocate one JSON read buffer (2 x 16 MB).
   const unit = m[2].toUpperCase();
-  const scale = { KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
+  const scale = {
+    KB: 1e3,
+    MB: 1e6,
+    GB: 1e9,
+    TB: 1e12,
+    KIB: 2 ** 10,
+    MIB: 2 ** 20,
+    GIB: 2 ** 30,
+    TIB: 2 ** 40,
+  };
   if (Number(m[1]) * scale[unit as keyof typeof scale] < 32 * 2 ** 20) {
     throw new RangeError(`Invalid memory limit "${value}": use at least 32MB`);
   }

@@ -228,8 +228,8 @@ const SOURCES = [
   ...listFiles(REAL_SAMPLES).filter((p) => /\.json$/.test(p)),
   ...listFiles(SHAPES),
 ];
-const ROUNDS = 8;
-const FILES_PER_ROUND = 24;
+const ROUNDS = 6;
+const FILES_PER_ROUND = 20;
 
 async function round(seed: number, dir: string): Promise<void> {
   const r = rng(seed);

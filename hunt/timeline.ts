@@ -9,6 +9,7 @@
 import type { EngineOptions } from "../ingest/_duckdb.ts";
 import { setVariable } from "../ingest/_duckdb.ts";
 import { openLakeDb } from "../queries/open_lake.ts";
+import { parseJsonText } from "../queries/query_lake.ts";
 import { loadActionCatalog } from "../queries/action_catalog.ts";
 import timelineSql from "../queries/timeline.sql" with { type: "text" };
 import keyEventsSql from "../queries/key_events.sql" with { type: "text" };
@@ -143,19 +144,11 @@ export async function timeline(options: TimelineOptions): Promise<TimelineEvent[
       cluster,
       attribution,
       requestParameters: typeof r.requestParameters === "string"
-        ? parseJson(r.requestParameters)
+        ? parseJsonText(r.requestParameters)
         : r.requestParameters ?? null,
     }));
   } finally {
     db.close();
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 

@@ -49,6 +49,20 @@ function isoMicros(micros: bigint): string | undefined {
 /** JSON nested deeper than this is printed as its text: JavaScript re-serialises it recursively. */
 const MAX_DEPTH = 1000;
 
+/**
+ * JSON text (a JSON column's value) as a JavaScript value for the printers:
+ * the text itself when it is not JSON, or nests deeper than JavaScript can
+ * serialise again (`JSON.stringify` recurses).
+ */
+export function parseJsonText(text: string): unknown {
+  if (text.length > 2 * MAX_DEPTH && deeperThan(text, MAX_DEPTH)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Whether JSON text nests deeper than `limit` (strings skipped). */
 function deeperThan(text: string, limit: number): boolean {
   let depth = 0;
@@ -78,14 +92,7 @@ export function toPlain(value: unknown, json = false): unknown {
       ? Number(value)
       : value.toString();
   }
-  if (typeof value === "string") {
-    if (!json || (value.length > 2 * MAX_DEPTH && deeperThan(value, MAX_DEPTH))) return value;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
+  if (typeof value === "string") return json ? parseJsonText(value) : value;
   if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue) {
     return isoMicros(value.micros) ?? value.toString();
   }

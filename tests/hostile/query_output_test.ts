@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, record, withTempDir } from "./_hostile.ts";
+import { cli, record, ROOT, withTempDir } from "./_hostile.ts";
 
 const FORMATS = ["table", "json", "jsonl", "csv"];
 
@@ -72,5 +72,37 @@ Deno.test("podtrail query prints every value in every format", async (t) => {
       ]);
       assert.equal(r.stdout, `userAgent\r\n"=cmd|' /C calc'!A0"\r\n`);
     });
+  });
+});
+
+Deno.test("podtrail timeline prints a session whose parameters nest 10k levels deep", async () => {
+  await withTempDir(async (dir) => {
+    const fixture = join(ROOT, "queries", "fixtures", "full-chain");
+    const [name] = [...Deno.readDirSync(fixture)].map((e) => e.name);
+    const doc = JSON.parse(await Deno.readTextFile(join(fixture, name)));
+    for (const r of doc.Records) {
+      if (r.eventName === "ListRoles") r.requestParameters = { userName: "@@" };
+    }
+    const n = 10_000;
+    await Deno.mkdir(join(dir, "logs"));
+    await Deno.writeTextFile(
+      join(dir, "logs", name),
+      JSON.stringify(doc).replace('"@@"', '{"a":'.repeat(n) + "1" + "}".repeat(n)),
+    );
+    const lake = join(dir, "lake");
+    assert.equal((await cli(["ingest", join(dir, "logs"), "--lake", lake, "-q"])).code, 0);
+    for (const format of ["table", "jsonl", "timesketch"]) {
+      const r = await cli([
+        "timeline",
+        "--lake",
+        lake,
+        "--key",
+        "ASIA76DCJUILLO3HAXLF",
+        "--format",
+        format,
+      ]);
+      assert.equal(r.code, 0, `${format}: ${r.stderr}`);
+      assert.match(r.stdout, /ListRoles/);
+    }
   });
 });

@@ -440,3 +440,33 @@ Deno.test("values nested 10k levels deep among S3-delivery files: read together,
     }]);
   });
 });
+
+Deno.test({
+  name: "userIdentity values below sessionContext that the schema cannot type are kept (not yet)",
+  // Found by this suite and left open: `extra` takes unknown or untyped values of the record,
+  // userIdentity and sessionContext only; below them json_transform drops them. Checking every
+  // level costs a JSON parse per record (about 20% of the ingest); see the closing note of issue 7.
+  ignore: true,
+  async fn() {
+    await withTempDir(async (dir) => {
+      const ui = (over: Record<string, unknown>) => ({ type: "AssumedRole", ...over });
+      await Deno.writeTextFile(
+        join(dir, "a.json"),
+        records(
+          record(1, { userIdentity: ui({ sessionContext: "a string" }) }),
+          record(2, {
+            userIdentity: ui({
+              sessionContext: { sessionIssuer: { arn: "a", newField: "kept?" } },
+            }),
+          }),
+          record(3, { userIdentity: ui({ sessionContext: { attributes: { x: "kept?" } } }) }),
+          record(4, { userIdentity: ui({ inScopeOf: { issuerType: "x", z: "kept?" } }) }),
+        ),
+      );
+      const lake = join(dir, "lake");
+      assert.equal((await cli(["ingest", join(dir, "a.json"), "--lake", lake, "-q"])).code, 0);
+      const rows = await queryJson(lake, `SELECT extra FROM events ORDER BY eventID`);
+      for (const r of rows) assert.notEqual(r.extra, null, "the untyped value is in extra");
+    });
+  },
+});

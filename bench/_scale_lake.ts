@@ -1,7 +1,7 @@
 /**
  * Builds a bigger lake for the hunt benchmark by copying a lake's events
  * `copies` times with distinct credentials and event ids per copy (each copy
- * is the same estate's activity under other keys), plus a manifest, so
+ * is the same estate's activity under other keys), plus its index and a manifest, so
  * `openLakeDb` and `hunt` read it as any lake.
  *
  * @module
@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { openEngine, runBound } from "../ingest/_duckdb.ts";
 import { walkFiles } from "../ingest/_walk.ts";
 import { commitBatch, createLake, readBatches } from "../ingest/lake.ts";
+import { writeLakeIndex } from "../ingest/_lake_index.ts";
 import { VERSION } from "../version.ts";
 
 /** Copies the events of `source` into a new lake at `target`, `copies` times. */
@@ -22,6 +23,7 @@ export async function scaleLake(source: string, target: string, copies: number):
   const to = await createLake(target);
   const engine = await openEngine({ memoryLimit: "2GB" });
   let rows = 0;
+  let indexFiles: string[] = [];
   try {
     for (let i = 0; i < copies; i++) {
       // Copy i's keys are ASIA<i>…: the issuance (responseElements) and the calls agree.
@@ -40,6 +42,10 @@ export async function scaleLake(source: string, target: string, copies: number):
       );
       rows += Number(result.getRowsJson()[0][0]);
     }
+    // The index of the copies, as ingest writes it for each batch.
+    const copied: string[] = [];
+    for await (const f of walkFiles(to.events)) copied.push(f);
+    indexFiles = await writeLakeIndex(engine.conn, copied, to.root, "bench-scaled");
   } finally {
     engine.close();
   }
@@ -54,6 +60,7 @@ export async function scaleLake(source: string, target: string, copies: number):
     duckdbVersion: "",
     command: ["bench", "scaleLake", source, String(copies)],
     dataFiles: dataFiles.sort(),
+    indexFiles,
     rejectsFile: null,
     files: [],
   });

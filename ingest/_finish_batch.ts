@@ -14,6 +14,7 @@ import { walkFiles } from "./_walk.ts";
 import type { Staged } from "./_stage.ts";
 import type { LakePaths } from "./lake.ts";
 import { FIELDS, UNDATED } from "./schema.ts";
+import { writeLakeIndex } from "./_lake_index.ts";
 
 /** Per-file record counts. */
 export interface FileCounts {
@@ -26,6 +27,8 @@ export interface FileCounts {
 /** What pass 2 wrote. */
 export interface Finished {
   dataFiles: string[];
+  /** The batch's index files (see `_lake_index.ts`), relative to the lake. */
+  indexFiles: string[];
   rejectsFile: string | null;
   counts: Map<number, FileCounts>;
 }
@@ -59,6 +62,7 @@ export async function finishBatch(
   const failures = staged.files.filter((f) => f.failure);
   let rejectsFile: string | null = null;
   const dataFiles: string[] = [];
+  let indexFiles: string[] = [];
 
   if (staged.parts.length > 0) {
     await setVariable(conn, "stage_parts", staged.parts);
@@ -133,12 +137,15 @@ export async function finishBatch(
         `Internal accounting mismatch: wrote ${writtenRows} rows, counted ${expected}`,
       );
     }
-    for await (const path of walkFiles(eventsDir)) {
+    const written: string[] = [];
+    for await (const path of walkFiles(eventsDir)) written.push(path);
+    indexFiles = await traced("index", () => writeLakeIndex(conn, written, stagingDir, batchId));
+    for (const path of [...written, ...indexFiles.map((f) => join(stagingDir, f))]) {
       const rel = relative(stagingDir, path);
       const target = join(lake.root, rel);
       await Deno.mkdir(dirname(target), { recursive: true });
       await Deno.rename(path, target);
-      dataFiles.push(rel);
+      if (rel.startsWith("events/")) dataFiles.push(rel);
     }
   }
 
@@ -170,5 +177,5 @@ export async function finishBatch(
     await Deno.rename(out, join(lake.root, rel));
     rejectsFile = rel;
   }
-  return { dataFiles: dataFiles.sort(), rejectsFile, counts };
+  return { dataFiles: dataFiles.sort(), indexFiles, rejectsFile, counts };
 }

@@ -277,6 +277,7 @@ async function ingestSlice(
     duckdbVersion: (await conn.runAndReadAll(`SELECT version()`)).getRowsJson()[0][0] as string,
     command: options.command ?? [],
     dataFiles: finished.dataFiles,
+    indexFiles: finished.indexFiles,
     rejectsFile: finished.rejectsFile,
     files,
   };

@@ -4,6 +4,7 @@
  *
  * ```
  * <lake>/events/day=YYYY-MM-DD/<batch>_<n>.parquet   one row per event (Hive partitions)
+ * <lake>/index/…/day=YYYY-MM-DD/<batch>_<n>.parquet derived tables the hunt reads (see _lake_index.ts)
  * <lake>/rejects/<batch>.parquet                     records and files that were refused, with reasons
  * <lake>/_podtrail/lake.json                         marks the folder as a podtrail lake
  * <lake>/_podtrail/batches/<batch>.json              the manifest: one file per committed batch, written last
@@ -49,6 +50,8 @@ export interface Batch {
   command: string[];
   /** Data files, relative to the lake. */
   dataFiles: string[];
+  /** Index files, relative to the lake; absent in batches written before the index existed. */
+  indexFiles?: string[];
   /** The rejects file, relative to the lake, or null. */
   rejectsFile: string | null;
   files: ManifestFile[];
@@ -80,6 +83,9 @@ export class LakePaths {
   }
   get events(): string {
     return join(this.root, "events");
+  }
+  get index(): string {
+    return join(this.root, "index");
   }
   get rejects(): string {
     return join(this.root, "rejects");
@@ -308,10 +314,10 @@ export async function recoverLake(p: LakePaths, batches: Batch[]): Promise<numbe
   await Deno.mkdir(p.staging, { recursive: true });
   const known = new Set<string>();
   for (const b of batches) {
-    for (const f of b.dataFiles) known.add(f);
+    for (const f of [...b.dataFiles, ...(b.indexFiles ?? [])]) known.add(f);
     if (b.rejectsFile) known.add(b.rejectsFile);
   }
-  for (const dir of [p.events, p.rejects]) {
+  for (const dir of [p.events, p.index, p.rejects]) {
     for await (const path of walkFiles(dir)) {
       if (!known.has(relative(p.root, path))) {
         await Deno.remove(path);

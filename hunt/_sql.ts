@@ -54,12 +54,6 @@ export const MATERIALISED: readonly Materialised[] = [
   },
   { name: "session_links" },
   { name: "sa_session_facts" },
-  {
-    // Reading requestParameters costs a pass over its pages: only when someone ran instances.
-    name: "sa_passrole_actions",
-    onlyIf: `SELECT count(*) > 0 AS yes FROM sa_session_facts
-             WHERE kind = 'action' AND action = 'RunInstances' AND eventSource = 'ec2.amazonaws.com'`,
-  },
   { name: "sa_trees" },
   { name: "sa_tree_actions" },
 ];

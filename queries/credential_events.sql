@@ -1,7 +1,7 @@
 -- View: credential_events
 -- Every event that issues (or tries to issue) a session credential: sts AssumeRoleWithWebIdentity,
--- sts AssumeRole and eks-auth AssumeRoleForPodIdentity, failed ones included, reduced to the
--- scalar fields the issuance and chaining views need. Each JSON column is parsed once, with
+-- sts AssumeRole and eks-auth AssumeRoleForPodIdentity, failed ones included (credential_rows:
+-- the lake's credential index), reduced to the scalar fields the issuance and chaining views need. Each JSON column is parsed once, with
 -- from_json (lenient: a value of the wrong type reads as NULL); the views above read this subset.
 -- webSubject and webProvider are AssumeRoleWithWebIdentity's subject (subjectFromWebIdentityToken,
 -- else userIdentity.userName, else the tail of principalId) and OIDC provider
@@ -50,23 +50,7 @@ SELECT
   resp.podIdentityAssociation.associationArn AS associationArn
 FROM (
   SELECT
-    eventTime,
-    eventID,
-    eventSource,
-    eventName,
-    sourceIPAddress,
-    userAgent,
-    errorCode,
-    errorMessage,
-    recipientAccountId,
-    userIdentity."type" AS identityType,
-    userIdentity.invokedBy AS invokedBy,
-    userIdentity.principalId AS principalId,
-    userIdentity.userName AS userName,
-    userIdentity.identityProvider AS identityProvider,
-    userIdentity.accessKeyId AS callerKey,
-    userIdentity.sessionContext.sessionIssuer.arn AS callerRoleArn,
-    userIdentity.sessionContext.webIdFederationData.federatedProvider AS callerFederatedProvider,
+    *,
     from_json(
       requestParameters,
       '{"roleArn": "VARCHAR", "roleSessionName": "VARCHAR", "clusterName": "VARCHAR",
@@ -80,9 +64,5 @@ FROM (
         "assumedRoleUser": {"arn": "VARCHAR"},
         "podIdentityAssociation": {"associationArn": "VARCHAR"}}'
     ) AS resp
-  FROM events
-  -- The range is pushed into the Parquet scan (the IN list alone is not).
-  WHERE eventName BETWEEN 'AssumeRole' AND 'AssumeRoleWithWebIdentity'
-    AND eventName IN ('AssumeRoleWithWebIdentity', 'AssumeRole', 'AssumeRoleForPodIdentity')
-    AND eventSource IN ('sts.amazonaws.com', 'eks-auth.amazonaws.com')
+  FROM credential_rows
 )

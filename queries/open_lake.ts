@@ -11,6 +11,7 @@ import { type Batch, openLake, readBatches } from "../ingest/lake.ts";
 import { FIELDS, UNDATED } from "../ingest/schema.ts";
 import { join } from "node:path";
 import { createSessionViews } from "./session_views.ts";
+import { CREDENTIAL_ROWS_SQL, KEY_ACTIVITY_SQL } from "../ingest/_lake_index.ts";
 
 /** Options of {@linkcode openLakeDb}. */
 export interface OpenLakeOptions extends EngineOptions {
@@ -67,6 +68,17 @@ function dayInRange(day: string, from?: Date, to?: Date): boolean {
   return true;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whether the range holds all of `day` (so the day's index can stand for its events). */
+function wholeDayInRange(day: string, from?: Date, to?: Date): boolean {
+  const start = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(start)) return !from && !to; // undated: only without a range
+  return (!from || start >= from.getTime()) && (!to || start + DAY_MS <= to.getTime());
+}
+
+const dayOf = (file: string) => file.match(/day=([^/]+)\//)?.[1] ?? "";
+
 /** Opens the lake at `options.lake` and creates its views. */
 export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
   const paths = await openLake(options.lake);
@@ -75,12 +87,22 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
     throw new RangeError(`--from must be before --to`);
   }
   const ranged = Boolean(options.from || options.to);
-  const files = batches.flatMap((b) => b.dataFiles)
-    .filter((f) => {
-      const day = f.match(/day=([^/]+)\//)?.[1] ?? "";
-      return !ranged || (day !== UNDATED && dayInRange(day, options.from, options.to));
-    })
+  const inRange = (f: string) => {
+    const day = dayOf(f);
+    return !ranged || (day !== UNDATED && dayInRange(day, options.from, options.to));
+  };
+  const files = batches.flatMap((b) => b.dataFiles).filter(inRange).map((f) => join(paths.root, f));
+  // The index stands for the events of the days it covers whole; the days at a --from or --to
+  // that is not midnight are read from the events. A lake with a batch written before the index
+  // existed is read without it.
+  const indexed = batches.every((b) => Array.isArray(b.indexFiles));
+  const whole = (f: string) => wholeDayInRange(dayOf(f), options.from, options.to);
+  const indexFiles = batches.flatMap((b) => b.indexFiles ?? []).filter(inRange);
+  const activityFiles = indexFiles.filter((f) => f.startsWith("index/activity/") && whole(f))
     .map((f) => join(paths.root, f));
+  const credentialFiles = indexFiles.filter((f) => f.startsWith("index/credentials/"))
+    .map((f) => join(paths.root, f));
+  const unindexedFiles = indexed ? files.filter((f) => !whole(f)) : files;
   const rejects = batches.flatMap((b) => (b.rejectsFile ? [join(paths.root, b.rejectsFile)] : []));
   let maxBatchBytes = 16 * 1024 * 1024;
   for (const b of batches) {
@@ -127,6 +149,13 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
              filename = true, union_by_name = true) WHERE ${range}`
         : `CREATE VIEW events AS ${EMPTY_EVENTS}`,
     );
+    await createIndexViews(conn, {
+      range,
+      indexed,
+      activityFiles,
+      credentialFiles,
+      unindexedFiles,
+    });
     await conn.run(
       rejects.length > 0
         ? `CREATE VIEW rejects AS SELECT * FROM read_parquet(getvariable('lake_rejects'), union_by_name = true,
@@ -159,4 +188,45 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
       unspill();
     },
   };
+}
+
+/**
+ * The views `key_activity` and `credential_rows` (the lake index, see
+ * `ingest/_lake_index.ts`): read from the index files where they cover the
+ * range, computed from the events (`index_input`) where they do not.
+ */
+async function createIndexViews(conn: DuckDBConnection, o: {
+  range: string;
+  indexed: boolean;
+  activityFiles: string[];
+  credentialFiles: string[];
+  unindexedFiles: string[];
+}): Promise<void> {
+  await setVariable(conn, "index_unindexed_files", o.unindexedFiles);
+  await setVariable(conn, "index_activity_files", o.activityFiles);
+  await setVariable(conn, "index_credential_files", o.credentialFiles);
+  await conn.run(
+    o.unindexedFiles.length > 0
+      ? `CREATE VIEW index_input AS SELECT * FROM read_parquet(getvariable('index_unindexed_files'),
+           hive_partitioning = false, union_by_name = true) WHERE ${o.range}`
+      : `CREATE VIEW index_input AS ${EMPTY_EVENTS}`,
+  );
+  const computedActivity = `SELECT * EXCLUDE (day) FROM (${KEY_ACTIVITY_SQL})`;
+  await conn.run(
+    o.activityFiles.length > 0
+      ? `CREATE VIEW key_activity AS
+         SELECT * FROM read_parquet(getvariable('index_activity_files'), hive_partitioning = false)
+         UNION ALL BY NAME ${computedActivity}`
+      : `CREATE VIEW key_activity AS ${computedActivity}`,
+  );
+  const computedCredentials = `SELECT * EXCLUDE (day) FROM (${CREDENTIAL_ROWS_SQL})`;
+  await conn.run(
+    !o.indexed
+      ? `CREATE VIEW credential_rows AS ${computedCredentials}`
+      : o.credentialFiles.length > 0
+      ? `CREATE VIEW credential_rows AS
+         SELECT * FROM read_parquet(getvariable('index_credential_files'), hive_partitioning = false)
+         WHERE ${o.range}`
+      : `CREATE VIEW credential_rows AS ${computedCredentials} WHERE false`,
+  );
 }

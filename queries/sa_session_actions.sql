@@ -1,7 +1,7 @@
 -- View: sa_session_actions
 -- One row per credential, action and outcome (failed) with its tree (rootKey) and the catalog's
 -- category: the working set of the rules. Actions are eventNames, plus 'RunInstances+PassRole'
--- (sa_passrole_actions). controlPlane is false for data events (S3 object-level calls and
+-- (RunInstances with an instance profile). controlPlane is false for data events (S3 object-level calls and
 -- everything with eventCategory = 'Data'); category is null unless the action is sensitive;
 -- sensitiveTimes lists the times of the attempts of a sensitive action (for the sliding window).
 CREATE OR REPLACE VIEW sa_session_actions AS
@@ -10,10 +10,6 @@ WITH f AS (
     candidateTimes
   FROM sa_session_facts
   WHERE kind = 'action'
-  UNION ALL
-  SELECT accessKeyId, eventSource, action, failed, dataEvent, events, firstTime, lastTime,
-    candidateTimes
-  FROM sa_passrole_actions
 )
 SELECT
   f.accessKeyId,

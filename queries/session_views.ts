@@ -3,17 +3,19 @@
  * every lake session by `openLakeDb` (so `podtrail query` can use them):
  *
  * ```
- * events → credential_events → web_identity_issuances ┐
- *                            → pod_identity_issuances  ┴→ sa_issuances ┐
- *                            → role_chains ───────────────────────────┴→ session_links
- * events ⋈ session_links → sa_calls → sa_events (with the catalog's category)
- *                                   → sa_session_facts (+ sa_passrole_actions) → sa_session_actions,
- *                                                                                sa_session_endpoints
+ * credential_rows → credential_events → web_identity_issuances ┐
+ *                                     → pod_identity_issuances  ┴→ sa_issuances ┐
+ *                                     → role_chains ───────────────────────────┴→ session_links
+ * events ⋈ session_links → sa_calls → sa_events (call by call, with the catalog's category)
+ * key_activity ⋈ session_links → sa_session_facts → sa_session_actions, sa_session_endpoints
  * session_links, sa_issuances, sa_session_facts → sa_trees → session_tree → sa_sessions
  *                                                          → sa_principals
  * sa_session_actions ⋈ sa_trees → sa_action_history, sa_tree_actions → sa_tree_summary
  * ```
  *
+ * `credential_rows` and `key_activity` are the lake's index (see
+ * `ingest/_lake_index.ts` and `open_lake.ts`): the credential-issuing events and
+ * every key's calls rolled up, so the hunt never scans every event.
  * Each view is one `.sql` file beside this one. The tables `action_catalog`,
  * `hunt_allowlist`, `baseline_actions`, `baseline_principals` and `hunt_scope`
  * hold the run-time data the views join with; `hunt()` fills them with bound
@@ -33,7 +35,6 @@ import sessionLinks from "./session_links.sql" with { type: "text" };
 import saCalls from "./sa_calls.sql" with { type: "text" };
 import saEvents from "./sa_events.sql" with { type: "text" };
 import saSessionFacts from "./sa_session_facts.sql" with { type: "text" };
-import saPassroleActions from "./sa_passrole_actions.sql" with { type: "text" };
 import saSessionActions from "./sa_session_actions.sql" with { type: "text" };
 import saSessionEndpoints from "./sa_session_endpoints.sql" with { type: "text" };
 import sessionTree from "./session_tree.sql" with { type: "text" };
@@ -61,7 +62,6 @@ export const SESSION_VIEWS: readonly SessionView[] = [
   { name: "sa_calls", sql: saCalls },
   { name: "sa_events", sql: saEvents },
   { name: "sa_session_facts", sql: saSessionFacts },
-  { name: "sa_passrole_actions", sql: saPassroleActions },
   { name: "sa_session_actions", sql: saSessionActions },
   { name: "sa_session_endpoints", sql: saSessionEndpoints },
   { name: "sa_trees", sql: saTrees },

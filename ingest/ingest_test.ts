@@ -254,5 +254,39 @@ Deno.test("lockLake() refuses a second ingest and takes over a dead one's lock",
       const s = await ingest({ inputs: [join(dir, "a.json")], lake });
       assert.equal(s.files.skipped.alreadyInLake, 1);
     });
+    const holder = (pid: number, since: Date) =>
+      Deno.writeTextFile(
+        paths.lock,
+        JSON.stringify({ pid, hostname: Deno.hostname(), since: since.toISOString() }),
+      );
+    const hourAgo = new Date(Date.now() - 3600e3);
+    await t.step("stale lock whose pid is now this process (containers reuse pids)", async () => {
+      await holder(Deno.pid, hourAgo);
+      const s = await ingest({ inputs: [join(dir, "a.json")], lake });
+      assert.equal(s.files.skipped.alreadyInLake, 1);
+    });
+    await t.step("stale lock whose pid is now another, younger process", async () => {
+      const other = new Deno.Command("sleep", { args: ["30"] }).spawn();
+      try {
+        await holder(other.pid, hourAgo);
+        const s = await ingest({ inputs: [join(dir, "a.json")], lake });
+        assert.equal(s.files.skipped.alreadyInLake, 1);
+      } finally {
+        other.kill();
+        await other.status;
+      }
+    });
+    await t.step("a lock named by a live process older than the lock is kept", async () => {
+      const other = new Deno.Command("sleep", { args: ["30"] }).spawn();
+      try {
+        await new Promise((r) => setTimeout(r, 3500));
+        await holder(other.pid, new Date());
+        await assert.rejects(ingest({ inputs: [join(dir, "a.json")], lake }), LakeLockedError);
+      } finally {
+        other.kill();
+        await other.status;
+        await Deno.remove(paths.lock);
+      }
+    });
   });
 });

@@ -191,22 +191,35 @@ export interface LakeLock {
 }
 
 /**
- * Whether a process is still running. Deno denies /proc to anything short of
- * --allow-all, so ask `kill -0`; when even that cannot be asked, the holder is
- * taken to be alive (a lock is never stolen on a guess).
+ * Whether the process that wrote a lock `since` is still running. Deno denies
+ * /proc to anything short of --allow-all, so ask `kill -0`, then `ps` for the
+ * process's age: a process that started after the lock was written only reuses
+ * the holder's pid (common in containers, where every run gets the same pids).
+ * When that cannot be asked, the holder is taken to be alive (a lock is never
+ * stolen on a guess).
  */
-async function processAlive(pid: number): Promise<boolean> {
-  if (pid === Deno.pid) return true;
-  try {
-    const out = await new Deno.Command("kill", {
-      args: ["-0", String(pid)],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return true;
+async function processAlive(pid: number, since: string | undefined): Promise<boolean> {
+  const written = Date.parse(since ?? "");
+  // pid and start-time granularity (ps counts whole seconds) and clock steps.
+  const SLACK_MS = 2000;
+  if (pid === Deno.pid) {
+    return Number.isNaN(written) || written + SLACK_MS >= performance.timeOrigin;
   }
+  const ask = async (cmd: string, args: string[]) => {
+    try {
+      const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).output();
+      return { ok: out.success, text: new TextDecoder().decode(out.stdout).trim() };
+    } catch {
+      return undefined;
+    }
+  };
+  const killed = await ask("kill", ["-0", String(pid)]);
+  if (killed === undefined) return true;
+  if (!killed.ok) return false;
+  const age = await ask("ps", ["-o", "etimes=", "-p", String(pid)]);
+  if (!age?.ok || !/^\d+$/.test(age.text) || Number.isNaN(written)) return true;
+  const started = Date.now() - Number(age.text) * 1000;
+  return started <= written + SLACK_MS;
 }
 
 type Holder = { pid?: number; hostname?: string; since?: string };
@@ -279,7 +292,7 @@ export async function lockLake(p: LakePaths): Promise<LakeLock> {
         // Nobody holds the lock: its holder is gone, unless it is being written
         // right now or was written by a process that does not take the flock.
         const stale = holder.pid !== undefined && holder.hostname === hostname &&
-          !(await processAlive(holder.pid));
+          !(await processAlive(holder.pid, holder.since));
         if (!stale) throw new LakeLockedError(p.root, describeHolder(holder));
       }
       await file.truncate(0);

@@ -11,6 +11,9 @@ export interface FoundFile {
   /** Absolute path. */
   path: string;
   size: number;
+  /** Modification time (ms since the epoch) and inode when found: to notice a file that changes. */
+  mtimeMs?: number | null;
+  ino?: number | null;
 }
 
 /** A path that could not be looked at, with the reason. */
@@ -70,7 +73,14 @@ export async function discoverFiles(paths: string[]): Promise<Discovery> {
       names.sort();
       for (const name of names) await visit(join(path, name), false);
     } else if (info.isFile) {
-      if (!files.has(path)) files.set(path, { path, size: info.size });
+      if (!files.has(path)) {
+        files.set(path, {
+          path,
+          size: info.size,
+          mtimeMs: info.mtime?.getTime() ?? null,
+          ino: info.ino ?? null,
+        });
+      }
     } else {
       // Never opened: reading a FIFO blocks until someone writes to it.
       const kind = info.isFifo
@@ -95,4 +105,27 @@ function describe(e: unknown): string {
   if (e instanceof Deno.errors.NotFound) return "not found (dangling link?)";
   if (e instanceof Deno.errors.FilesystemLoop) return "symbolic link loop";
   return (e as Error).message ?? String(e);
+}
+
+/**
+ * Why `file` is no longer what discovery found (size, modification time or
+ * inode differ: it was written to or replaced since), or null. Ingest asks
+ * after reading a file, so that the SHA-256 in the lake is that of the
+ * content it read.
+ */
+export async function changedSince(file: FoundFile): Promise<string | null> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(file.path);
+  } catch (e) {
+    return `it went away while being read (${(e as Error).message})`;
+  }
+  const what = info.size !== file.size
+    ? `its size went from ${file.size} to ${info.size} bytes`
+    : file.mtimeMs !== undefined && (info.mtime?.getTime() ?? null) !== file.mtimeMs
+    ? "its modification time changed"
+    : file.ino !== undefined && (info.ino ?? null) !== file.ino
+    ? "it was replaced"
+    : null;
+  return what && `it changed while being read (${what}); re-run ingest once it is complete`;
 }

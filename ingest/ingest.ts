@@ -10,7 +10,7 @@
  */
 import { join, sep } from "node:path";
 import { VERSION } from "../version.ts";
-import { discoverFiles } from "./discover_files.ts";
+import { changedSince, discoverFiles } from "./discover_files.ts";
 import {
   checkMemoryLimit,
   checkThreads,
@@ -238,6 +238,18 @@ async function ingestSlice(
   await Deno.mkdir(stagingDir, { recursive: true });
   const staged = await traced("stage (all)", () => stageFiles(conn, stagingDir, slice, onFile));
   failpoint("staged");
+  // A file written to while it was read: its rows may not match the SHA-256 taken before.
+  // Its rows are left out (as superseded rows are) and the file fails with the reason.
+  const changed = new Set<number>();
+  for (const s of staged.files) {
+    if (s.failure || staged.superseded.includes(s.id)) continue;
+    const change = await changedSince(s.file);
+    if (change) {
+      s.failure = change;
+      changed.add(s.id);
+      staged.superseded.push(s.id);
+    }
+  }
   options.onProgress?.({ phase: "write", done: 0, total: 1 });
   const existing = committed.flatMap((b) => b.dataFiles.map((f) => join(lake.root, f)));
   const finished = await traced(
@@ -245,7 +257,7 @@ async function ingestSlice(
     () => finishBatch(conn, lake, id, stagingDir, staged, existing),
   );
   const byPath = new Map(
-    staged.files.filter((s) => !staged.superseded.includes(s.id)).map((
+    staged.files.filter((s) => changed.has(s.id) || !staged.superseded.includes(s.id)).map((
       s,
     ) => [s.file.path, s]),
   );

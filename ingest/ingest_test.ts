@@ -290,3 +290,34 @@ Deno.test("lockLake() refuses a second ingest and takes over a dead one's lock",
     });
   });
 });
+
+Deno.test("ingest() fails a file that changes after it was hashed, and ingests the rest", async () => {
+  await withTempDir(async (dir) => {
+    const logs = join(dir, "logs");
+    await Deno.mkdir(logs);
+    await writeRecords(join(logs, "a.json"), [record(1), record(2)]);
+    await writeRecords(join(logs, "b.json"), [record(3)]);
+    const lake = join(dir, "lake");
+    let appended = false;
+    const s = await ingest({
+      inputs: [logs],
+      lake,
+      onProgress: (p) => {
+        // Every file is hashed: a.json grows before it is read, as a log still being written.
+        if (p.phase === "scan" && p.done === p.total && !appended) {
+          appended = true;
+          Deno.writeTextFileSync(join(logs, "a.json"), "\n", { append: true });
+        }
+      },
+    });
+    assertAccounting(s);
+    assert.equal(s.files.failed, 1);
+    assert.equal(s.records.written, 1);
+    assert.match(s.problems[0].reason, /changed while being read .*size went from/);
+    assert.match(s.problems[0].path, /a\.json$/);
+    // The changed file is read in full on the next run, under its new SHA-256.
+    const again = await ingest({ inputs: [logs], lake });
+    assert.equal(again.records.written, 2);
+    assert.equal(again.files.skipped.alreadyInLake, 1);
+  });
+});

@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Param, runBound } from "../ingest/_duckdb.ts";
 import { toPlain } from "../queries/query_lake.ts";
+import { traced } from "../ingest/_trace.ts";
 
 /** Runs `sql` with `params` and returns rows of plain values (timestamps as ISO-8601 UTC). */
 export async function readRows<T = Record<string, unknown>>(
@@ -79,7 +80,11 @@ export async function materialise(
     const replace = unread.length
       ? ` REPLACE (${unread.map((c) => `NULL::VARCHAR AS "${c}"`).join(", ")})`
       : "";
-    await conn.run(`CREATE OR REPLACE TABLE _m_${name} AS SELECT *${replace} FROM ${name}${none}`);
+    await traced(
+      `materialise ${name}`,
+      () =>
+        conn.run(`CREATE OR REPLACE TABLE _m_${name} AS SELECT *${replace} FROM ${name}${none}`),
+    );
     await conn.run(`CREATE OR REPLACE VIEW ${name} AS SELECT * FROM _m_${name}`);
   }
 }

@@ -18,6 +18,7 @@ import { setVariable } from "../ingest/_duckdb.ts";
 import { openLakeDb } from "../queries/open_lake.ts";
 import { QueryError } from "../errors.ts";
 import { duckdbMessage } from "../ingest/_duckdb.ts";
+import { traced } from "../ingest/_trace.ts";
 import { type CatalogEntry, loadActionCatalog } from "../queries/action_catalog.ts";
 import { VIEW_DEFAULTS } from "../queries/session_views.ts";
 import type { AllowEntry } from "./allowlist.ts";
@@ -271,13 +272,14 @@ export async function hunt(options: HuntOptions): Promise<Finding[]> {
   const baseline = options.baseline
     ? await readBaseline(options.baseline, catalog, s, options)
     : undefined;
-  const db = await openLakeDb({
-    lake: options.lake,
-    from: options.from,
-    to: options.to,
-    threads: options.threads,
-    memoryLimit: options.memoryLimit,
-  });
+  const db = await traced("hunt open", () =>
+    openLakeDb({
+      lake: options.lake,
+      from: options.from,
+      to: options.to,
+      threads: options.threads,
+      memoryLimit: options.memoryLimit,
+    }));
   const unspill = await privateSpill(db.conn).catch((e) => {
     db.close();
     throw e;
@@ -307,25 +309,33 @@ export async function hunt(options: HuntOptions): Promise<Finding[]> {
       // Row order never matters here (every result is ordered explicitly); not keeping it
       // lets DuckDB stream and spill the large aggregates within the memory limit.
       await conn.run("SET preserve_insertion_order = false");
-      await materialise(conn);
+      await traced("hunt session model", () => materialise(conn));
     } catch (e) {
       throw new QueryError(`Cannot build the session model: ${duckdbMessage(e)}`, { cause: e });
     }
     const triggered: { rule: Rule; row: RuleRow }[] = [];
     for (const rule of s.rules) {
-      for (const row of await readRows<RuleRow>(conn, rule.sql)) triggered.push({ rule, row });
+      const rows = await traced(`hunt rule ${rule.id}`, () => readRows<RuleRow>(conn, rule.sql));
+      for (const row of rows) triggered.push({ rule, row });
     }
     if (triggered.length === 0) return [];
     let roots = [...new Set(triggered.map((t) => t.row.rootKey))].sort();
     if (severityRank(s.minSeverity) > severityRank("info")) {
       // Trees that can only score 0 (routine controllers) would be dropped: skip their summary.
-      roots = (await readRows<{ rootKey: string }>(conn, scorableTreesSql, [roots]))
-        .map((r) => r.rootKey);
-      if (roots.length === 0) return [];
+      roots = (await traced("hunt scorable", () =>
+        readRows<{ rootKey: string }>(conn, scorableTreesSql, [roots]))).map((r) =>
+          r.rootKey
+        );
+      if (roots.length === 0) {
+        return [];
+      }
     }
     await insertColumns(conn, "hunt_scope", [roots], ["VARCHAR"]);
     const trees = new Map(
-      (await readRows<TreeSummary>(conn, "SELECT * FROM sa_tree_summary")).map((t) => [
+      (await traced(
+        "hunt summary",
+        () => readRows<TreeSummary>(conn, "SELECT * FROM sa_tree_summary"),
+      )).map((t) => [
         t.rootKey,
         t,
       ]),

@@ -19,46 +19,76 @@
 --   look novel until they have history: give a --baseline lake or an --allow file.
 WITH
 sensitive AS MATERIALIZED (
-  SELECT rootKey, action, failed, sensitiveTimes
+  SELECT rootKey, action, failed, sensitiveTimes AS times
   FROM sa_tree_actions
   WHERE category IS NOT NULL AND NOT allowed
 ),
--- Only trees with enough distinct sensitive actions in all can have a window that has them.
 eligible AS (
   SELECT rootKey
   FROM sensitive
   GROUP BY rootKey
   HAVING count(DISTINCT action) >= getvariable('hunt_min_actions')::BIGINT
 ),
-attempts AS MATERIALIZED (
-  SELECT s.rootKey, s.action, s.failed, unnest(s.sensitiveTimes) AS eventTime
-  FROM sensitive s
-  SEMI JOIN eligible e ON e.rootKey = s.rootKey
-),
--- Windows start at attempts. An attempt whose previous and next attempt of the same action and
--- outcome lie within one window of each other changes no window's set of actions and never
--- starts the best one (that starts at the last attempt before a gap), so it is left out here;
--- the chosen window is then filled from every attempt.
-starts AS (
-  SELECT rootKey, action, eventTime
+kept AS MATERIALIZED (
+  -- The first and last attempt of each action and outcome in each window-long bucket of time.
+  -- A window holds an attempt only if it holds one of these (two kept attempts with only
+  -- dropped ones between them are less than a window apart), and sliding a window's start
+  -- forward to the next kept attempt loses no action: the most actions are found among
+  -- windows that start at a kept attempt, without sorting every attempt.
+  SELECT rootKey, action, unnest([first, last]) AS eventTime
   FROM (
-    SELECT
-      *,
-      lag(eventTime) OVER run AS previous,
-      lead(eventTime) OVER run AS next
-    FROM attempts
-    WINDOW run AS (PARTITION BY rootKey, action, failed ORDER BY eventTime)
+    SELECT rootKey, action, min(t) AS first, max(t) AS last
+    FROM (
+      SELECT s.rootKey, s.action, s.failed, unnest(s.times) AS t
+      FROM sensitive s
+      SEMI JOIN eligible e ON e.rootKey = s.rootKey
+    )
+    GROUP BY rootKey, action, failed,
+      floor(epoch(t) / (getvariable('hunt_window_minutes')::BIGINT * 60))
   )
-  WHERE previous IS NULL
-    OR next IS NULL
-    OR next > previous + to_minutes(getvariable('hunt_window_minutes')::BIGINT)
+),
+scores AS (
+  SELECT
+    rootKey,
+    eventTime,
+    count(DISTINCT action) OVER w AS matched
+  FROM kept
+  WINDOW w AS (
+    PARTITION BY rootKey ORDER BY eventTime
+    RANGE BETWEEN CURRENT ROW AND to_minutes(getvariable('hunt_window_minutes')::BIGINT) FOLLOWING
+  )
+),
+top AS (
+  -- The earliest kept start with the most actions, and the kept time before it.
+  SELECT
+    t.rootKey,
+    t.eventTime AS keptStart,
+    (SELECT max(k.eventTime) FROM kept k WHERE k.rootKey = t.rootKey AND k.eventTime < t.eventTime)
+      AS previous
+  FROM scores t
+  WHERE t.matched >= getvariable('hunt_min_actions')::BIGINT
+  QUALIFY row_number() OVER (PARTITION BY t.rootKey ORDER BY t.matched DESC, t.eventTime) = 1
+),
+earlier AS (
+  -- An earlier window with as many actions can only start between those two times.
+  SELECT
+    s.rootKey,
+    s.action,
+    unnest(list_filter(s.times, lambda t: (p.previous IS NULL OR t > p.previous)
+      AND t < p.keptStart)) AS eventTime
+  FROM top p
+  JOIN sensitive s ON s.rootKey = p.rootKey
 ),
 windows AS (
   SELECT
     rootKey,
     eventTime AS windowStart,
     count(DISTINCT action) OVER w AS matched
-  FROM starts
+  FROM (
+    SELECT k.rootKey, k.action, k.eventTime FROM kept k SEMI JOIN top p ON p.rootKey = k.rootKey
+    UNION ALL
+    SELECT rootKey, action, eventTime FROM earlier
+  )
   WINDOW w AS (
     PARTITION BY rootKey ORDER BY eventTime
     RANGE BETWEEN CURRENT ROW AND to_minutes(getvariable('hunt_window_minutes')::BIGINT) FOLLOWING
@@ -69,19 +99,27 @@ best AS (
   FROM windows
   WHERE matched >= getvariable('hunt_min_actions')::BIGINT
   QUALIFY row_number() OVER (PARTITION BY rootKey ORDER BY matched DESC, windowStart) = 1
+),
+hits AS (
+  SELECT
+    b.rootKey,
+    b.matched,
+    b.windowStart,
+    s.action,
+    s.failed,
+    list_filter(s.times, lambda t: t >= b.windowStart
+      AND t <= b.windowStart + to_minutes(getvariable('hunt_window_minutes')::BIGINT)) AS times
+  FROM best b
+  JOIN sensitive s ON s.rootKey = b.rootKey
 )
 SELECT
-  b.rootKey,
-  b.matched,
-  list(DISTINCT a.action ORDER BY a.action) AS matchedActions,
-  coalesce(list(DISTINCT a.action ORDER BY a.action) FILTER (WHERE a.failed), [])
+  rootKey,
+  matched,
+  list(DISTINCT action ORDER BY action) FILTER (WHERE len(times) > 0) AS matchedActions,
+  coalesce(list(DISTINCT action ORDER BY action) FILTER (WHERE failed AND len(times) > 0), [])
     AS deniedInWindow,
-  b.windowStart,
-  max(a.eventTime) AS windowEnd
-FROM best b
-JOIN attempts a
-  ON a.rootKey = b.rootKey
-  AND a.eventTime >= b.windowStart
-  AND a.eventTime <= b.windowStart + to_minutes(getvariable('hunt_window_minutes')::BIGINT)
-GROUP BY b.rootKey, b.matched, b.windowStart
-ORDER BY b.rootKey
+  windowStart,
+  max(list_max(times)) AS windowEnd
+FROM hits
+GROUP BY rootKey, matched, windowStart
+ORDER BY rootKey

@@ -27,7 +27,9 @@ WITH calls AS (
   WHERE userIdentity.accessKeyId IS NOT NULL
 ),
 pass_role AS (
-  -- requestParameters is read apart: only RunInstances calls need it.
+  -- The same columns again for RunInstances with an instance profile, read apart so that
+  -- requestParameters is decoded only where RunInstances calls are (a join back to calls on the
+  -- rows' provenance costs more than it saves).
   SELECT
     coalesce(strftime(eventTime, '%Y-%m-%d'), 'undated') AS day,
     userIdentity.accessKeyId AS accessKeyId,

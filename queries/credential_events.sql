@@ -8,20 +8,8 @@
 -- (userIdentity.identityProvider, else responseElements.provider, else from principalId).
 CREATE OR REPLACE VIEW credential_events AS
 SELECT
-  eventTime,
-  eventID,
-  eventSource,
-  eventName,
-  sourceIPAddress,
-  userAgent,
-  errorCode,
-  errorMessage,
-  recipientAccountId,
-  identityType,
-  invokedBy,
-  callerKey,
-  callerRoleArn,
-  callerFederatedProvider,
+  -- The scalar columns of credential_rows as they are; the caller's names feed webSubject below.
+  * EXCLUDE (principalId, userName, identityProvider, requestParameters, responseElements, req, resp),
   req.roleArn AS roleArn,
   req.roleSessionName AS roleSessionName,
   req.clusterName AS clusterName,

@@ -9,56 +9,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import fs from "node:fs";
+import { CHROMIUM, hasChromium, LAUNCH, loadPlaywright } from "./_browser.ts";
 import { renderReport } from "../report/render_report.ts";
 import { sampleEvent, sampleReportData } from "../report/_sample_data.ts";
 import type { ReportData } from "../report/report_data.ts";
 import { withTempDir } from "./_helpers.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-
-/**
- * playwright-core probes `/proc/sys/fs/binfmt_misc/WSLInterop` when it loads; Deno refuses
- * `/proc` paths without --allow-all, so under the test task's permissions that probe throws.
- * While it loads, a path Deno refuses reads as absent.
- */
-async function loadPlaywright(): Promise<typeof import("playwright-core")> {
-  const existsSync = fs.existsSync;
-  fs.existsSync = (path: fs.PathLike) => {
-    try {
-      return existsSync(path);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotCapable) return false;
-      throw e;
-    }
-  };
-  try {
-    return await import("playwright-core");
-  } finally {
-    fs.existsSync = existsSync;
-  }
-}
-
-const LAUNCH = {
-  executablePath: CHROMIUM,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-};
 
 /** The sample report with attacker-controlled text in every field a log can reach. */
 function hostileData(): ReportData {

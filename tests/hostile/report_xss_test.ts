@@ -9,49 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import fs from "node:fs";
+import { CHROMIUM, hasChromium, LAUNCH, loadPlaywright } from "../_browser.ts";
 import { cli, ROOT, withTempDir } from "./_hostile.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-
-/** playwright-core probes /proc when it loads; under the test task's permissions that throws (see tests/report_browser_test.ts). */
-async function loadPlaywright(): Promise<typeof import("playwright-core")> {
-  const existsSync = fs.existsSync;
-  fs.existsSync = (path: fs.PathLike) => {
-    try {
-      return existsSync(path);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotCapable) return false;
-      throw e;
-    }
-  };
-  try {
-    return await import("playwright-core");
-  } finally {
-    fs.existsSync = existsSync;
-  }
-}
-
-const LAUNCH = {
-  executablePath: CHROMIUM,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-};
 
 /** Payload templates; `N` becomes a unique marker (HX<n>X) so every value is distinct and findable. */
 const TEMPLATES = [

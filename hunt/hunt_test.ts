@@ -6,6 +6,7 @@ import { severityRank } from "./finding.ts";
 import { fixtureLake, lakeOf, tempDir } from "./_fixture_lake.ts";
 import { queryLake } from "../queries/query_lake.ts";
 import { InputSyntaxError } from "../errors.ts";
+import { ELASTIC_ACTIONS } from "../queries/_elastic_actions.ts";
 
 const LATERAL = "web-identity-lateral-movement";
 const CONTROL_PLANE = "web-identity-multi-control-plane";
@@ -353,38 +354,6 @@ Deno.test("hunt() applies its options", async (t) => {
     await assert.rejects(() => hunt({ lake, actions: join(dir, "c.csv") }), InputSyntaxError);
   });
 });
-
-/** Elastic's action list, as published in its rule. */
-const ELASTIC_ACTIONS = [
-  "ListBuckets",
-  "DescribeInstances",
-  "GetCallerIdentity",
-  "ListUsers",
-  "ListRoles",
-  "ListAttachedRolePolicies",
-  "GetRolePolicy",
-  "GetSecretValue",
-  "ListSecrets",
-  "GetParameters",
-  "DescribeParameters",
-  "ListKeys",
-  "Decrypt",
-  "ListFunctions",
-  "GetAuthorizationToken",
-  "SendCommand",
-  "StartSession",
-  "CreateUser",
-  "CreateAccessKey",
-  "AttachRolePolicy",
-  "CreateRole",
-  "PutRolePolicy",
-  "UpdateAssumeRolePolicy",
-  "UpdateFunctionCode",
-  "UpdateFunctionConfiguration",
-  "ModifyInstanceAttribute",
-  "StopLogging",
-  "DeleteTrail",
-];
 
 /** The keys Elastic's ES|QL rule alerts on, evaluated the same way over the lake. */
 async function elasticKeys(lake: string): Promise<Set<string>> {

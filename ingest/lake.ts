@@ -23,6 +23,7 @@ import { join, relative, resolve } from "node:path";
 import { walkFiles } from "./_walk.ts";
 import { LakeError, LakeLockedError } from "../errors.ts";
 import { failpoint } from "./_failpoint.ts";
+import { writeAtomic } from "./_write_atomic.ts";
 
 /** One input file's outcome in a batch. */
 export interface ManifestFile {
@@ -137,19 +138,6 @@ export async function openLake(root: string): Promise<LakePaths> {
     );
   }
   return p;
-}
-
-/** Writes `text` to `path` through a temporary name and a rename. */
-export async function writeAtomic(
-  path: string,
-  text: string | Uint8Array,
-  beforeRename?: () => void,
-): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
-  if (typeof text === "string") await Deno.writeTextFile(tmp, text);
-  else await Deno.writeFile(tmp, text);
-  beforeRename?.();
-  await Deno.rename(tmp, path);
 }
 
 /** Reads every committed batch, oldest first. */

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { OutputExistsError } from "../errors.ts";
+import { writeAtomic } from "../ingest/_write_atomic.ts";
 import { type CollectOptions, collectReportData } from "./collect_report_data.ts";
 import { renderReport } from "./render_report.ts";
 
@@ -65,20 +66,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Writes `text` to `path` through a temporary file in the same folder and a rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const suffix = [...crypto.getRandomValues(new Uint8Array(4))]
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${Deno.pid}-${suffix}`);
-  try {
-    await Deno.writeFile(tmp, bytes, { createNew: true, mode: 0o644 });
-    await Deno.rename(tmp, path);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
-}
-
 /**
  * Collects the report's data from the lake, renders it and writes it.
  * Throws {@linkcode OutputExistsError} when the output exists and `force` is not set.
@@ -102,7 +89,7 @@ export async function writeReport(options: WriteReportOptions): Promise<WriteRep
   const bytes = new TextEncoder().encode(renderReport(data));
   // Checked again just before the rename: another writer may have created it meanwhile.
   if (!options.force && await exists(path)) throw new OutputExistsError(options.output);
-  await writeFileAtomic(path, bytes);
+  await writeAtomic(path, bytes);
   return {
     path,
     bytes: bytes.length,

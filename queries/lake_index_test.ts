@@ -5,6 +5,8 @@ import { openLake, readBatches, recoverLake } from "../ingest/lake.ts";
 import { hunt } from "../hunt/hunt.ts";
 import { FIXTURES, tempDir } from "../hunt/_fixture_lake.ts";
 import { openLakeDb, type OpenLakeOptions } from "./open_lake.ts";
+import { collectReportData } from "../report/collect_report_data.ts";
+import { huntSource } from "../report/hunt_source.ts";
 
 /**
  * The fixture cases and a generated estate of a few days in two ingests, the
@@ -67,8 +69,11 @@ async function rows(options: OpenLakeOptions, sql: string): Promise<string[]> {
 const FACTS =
   `SELECT * REPLACE (list_sort(candidateTimes) AS candidateTimes) FROM sa_session_facts`;
 
+let shared: Promise<string> | undefined;
+const sharedLake = () => shared ??= twoBatchLake();
+
 Deno.test("the lake index gives the hunt what the events give it", async (t) => {
-  const lake = await twoBatchLake();
+  const lake = await sharedLake();
   const bare = await withoutIndex(lake);
   const batches = await readBatches(await openLake(lake));
   assert.equal(batches.length, 2);
@@ -132,6 +137,20 @@ Deno.test("the lake index gives the hunt what the events give it", async (t) => 
     );
   }
 
+  await t.step("the same report data with and without the index", async () => {
+    const report = (l: string) =>
+      collectReportData({
+        lake: l,
+        hunt: huntSource(),
+        minSeverity: "info",
+        now: new Date("2026-12-01T00:00:00Z"),
+      });
+    const [withIndex, without] = [await report(lake), await report(bare)];
+    assert.ok(withIndex.findings.length > 0 && withIndex.lake.sessions > 0);
+    assert.deepEqual(withIndex.findings, without.findings);
+    assert.deepEqual({ ...withIndex.lake, path: "" }, { ...without.lake, path: "" });
+  });
+
   await t.step("recovery removes index files no manifest names", async () => {
     const stray = join(lake, "index", "activity", "day=2026-01-01", "killed_0.parquet");
     await Deno.mkdir(join(stray, ".."), { recursive: true });
@@ -141,4 +160,30 @@ Deno.test("the lake index gives the hunt what the events give it", async (t) => 
     await assert.rejects(Deno.stat(stray), Deno.errors.NotFound);
     for (const b of batches) for (const f of b.indexFiles!) await Deno.stat(join(lake, f));
   });
+});
+
+Deno.test("selectDays() points events_of_days at the chosen days within the range", async () => {
+  const lake = await sharedLake();
+  const perDay = async (options: OpenLakeOptions, days: string[], view: string) => {
+    const db = await openLakeDb(options);
+    try {
+      await db.selectDays(days);
+      return (await db.conn.runAndReadAll(
+        `SELECT day, count(*) AS n, min(eventTime)::VARCHAR AS first FROM ${view} GROUP BY day ORDER BY day`,
+      )).getRowsJson();
+    } finally {
+      db.close();
+    }
+  };
+  const all = await perDay({ lake }, [], "events");
+  assert.ok(all.length >= 3, "the lake spans several days");
+  const [first, second] = [String(all[0][0]), String(all[1][0])];
+  assert.deepEqual(await perDay({ lake }, [second], "events_of_days"), [all[1]]);
+  assert.deepEqual(await perDay({ lake }, [], "events_of_days"), []);
+  // Within the session's range: a --from inside the chosen day cuts it.
+  const from = new Date(`${second}T12:00:00Z`);
+  assert.deepEqual(
+    await perDay({ lake, from }, [first, second], "events_of_days"),
+    (await perDay({ lake, from }, [], "events")).filter((r) => r[0] === second),
+  );
 });

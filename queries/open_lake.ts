@@ -30,6 +30,12 @@ export interface LakeDb {
   batches: Batch[];
   /** The data files the `events` view reads. */
   files: string[];
+  /**
+   * Points the view `events_of_days` at the events of the given days only (UTC
+   * `YYYY-MM-DD`; undated events always), within the session's range: a
+   * reader that knows when what it wants happened reads those partitions alone.
+   */
+  selectDays(days: Iterable<string>): Promise<void>;
   close(): void;
 }
 
@@ -125,6 +131,7 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
     throw e;
   }
   const { conn } = engine;
+  let daysRange = "";
   try {
     await setVariable(conn, "lake_files", files);
     await setVariable(conn, "lake_rejects", rejects);
@@ -149,6 +156,7 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
              filename = true, union_by_name = true) WHERE ${range}`
         : `CREATE VIEW events AS ${EMPTY_EVENTS}`,
     );
+    daysRange = range;
     await createIndexViews(conn, {
       range,
       indexed,
@@ -183,6 +191,19 @@ export async function openLakeDb(options: OpenLakeOptions): Promise<LakeDb> {
     lake: paths.root,
     batches,
     files,
+    selectDays: async (days) => {
+      const wanted = new Set(days);
+      const chosen = files.filter((f) => wanted.has(dayOf(f)) || dayOf(f) === UNDATED);
+      await setVariable(conn, "selected_files", chosen);
+      await conn.run(
+        chosen.length > 0
+          ? `CREATE OR REPLACE VIEW events_of_days AS SELECT * EXCLUDE (filename),
+               regexp_extract(filename, '/day=([^/]+)/[^/]*$', 1) AS day
+             FROM read_parquet(getvariable('selected_files'), hive_partitioning = false,
+               filename = true, union_by_name = true) WHERE ${daysRange}`
+          : `CREATE OR REPLACE VIEW events_of_days AS ${EMPTY_EVENTS}`,
+      );
+    },
     close: () => {
       engine.close();
       unspill();

@@ -14,6 +14,7 @@ import { type Finding, type Severity, severityRank } from "../hunt/finding.ts";
 import { type LakeDb, openLakeDb } from "../queries/open_lake.ts";
 import { toPlain } from "../queries/query_lake.ts";
 import { type Param, runBound } from "../ingest/_duckdb.ts";
+import { traced } from "../ingest/_trace.ts";
 import { VERSION } from "../version.ts";
 import type {
   LakeSummary,
@@ -107,36 +108,47 @@ const CALLS = `
     awsRegion, eventID, requestParameters, responseElements,
     userIdentity.accessKeyId AS caller,
     CASE WHEN eventSource = 'sts.amazonaws.com'
-      THEN json_extract_string(responseElements, '$.credentials.accessKeyId') END AS issued,
-    userIdentity.sessionContext.sessionIssuer.arn AS issuer_arn,
-    json_extract_string(requestParameters, '$.roleArn') AS requested_role
-  FROM events`;
+      THEN json_extract_string(responseElements, '$.credentials.accessKeyId') END AS issued
+  FROM events_of_days`;
+
+/** An EKS cluster's OIDC provider id, as it appears inside provider ARNs and URLs. */
+const EKS_PROVIDER = "oidc\\.eks\\.[^/]+\\.amazonaws\\.com/id/[A-Za-z0-9]+";
 
 /**
- * The lake's summary in one scan: span, accounts, regions, clusters (OIDC
+ * The lake's summary: span, accounts, regions, clusters (OIDC
  * providers and Pod Identity cluster names), events, and service-account
  * sessions (keys used with web-identity federation data, or issued by
  * AssumeRoleWithWebIdentity or by Pod Identity's AssumeRole).
  */
 async function lakeSummary(db: LakeDb, findings: Finding[]): Promise<LakeSummary> {
+  // The cheap columns from the events; providers, Pod Identity clusters and sessions from the
+  // lake index (key_activity, credential_rows), which holds every caller and issuance.
   const [r] = await rows(
     db,
-    `SELECT count(*) AS n, min(eventTime) AS first, max(eventTime) AS last,
-      list(DISTINCT coalesce(recipientAccountId, userIdentity.accountId)) AS accounts,
-      list(DISTINCT awsRegion) AS regions,
-      list(DISTINCT regexp_extract(coalesce(
-        userIdentity.sessionContext.webIdFederationData.federatedProvider,
-        userIdentity.identityProvider, ''), 'oidc\.eks\.[^/]+\.amazonaws\.com/id/[A-Za-z0-9]+')) AS providers,
-      list(DISTINCT json_extract_string(requestParameters, '$.clusterName'))
-        FILTER (WHERE eventName = 'AssumeRoleForPodIdentity') AS pod_clusters,
-      count(DISTINCT CASE
-        WHEN userIdentity.sessionContext.webIdFederationData.federatedProvider IS NOT NULL
-          THEN userIdentity.accessKeyId
-        WHEN errorCode IS NULL AND (eventName = 'AssumeRoleWithWebIdentity'
-          OR (eventName = 'AssumeRole' AND userIdentity.invokedBy = 'pods.eks.amazonaws.com'))
-          THEN json_extract_string(responseElements, '$.credentials.accessKeyId')
-      END) AS sessions
-    FROM events`,
+    `WITH e AS (
+      SELECT count(*) AS n, min(eventTime) AS first, max(eventTime) AS last,
+        list(DISTINCT coalesce(recipientAccountId, userIdentity.accountId)) AS accounts,
+        list(DISTINCT awsRegion) AS regions
+      FROM events
+    ),
+    issued AS (
+      SELECT json_extract_string(responseElements, '$.credentials.accessKeyId') AS k
+      FROM credential_rows
+      WHERE errorCode IS NULL AND (eventName = 'AssumeRoleWithWebIdentity'
+        OR (eventName = 'AssumeRole' AND invokedBy = 'pods.eks.amazonaws.com'))
+    ),
+    federated AS (
+      SELECT accessKeyId AS k, federatedProvider FROM key_activity WHERE federatedProvider IS NOT NULL
+    )
+    SELECT e.*,
+      (SELECT list(DISTINCT regexp_extract(p, '${EKS_PROVIDER}')) FROM (
+        SELECT federatedProvider AS p FROM federated
+        UNION ALL SELECT identityProvider FROM credential_rows)) AS providers,
+      (SELECT list(DISTINCT json_extract_string(requestParameters, '$.clusterName'))
+        FROM credential_rows WHERE eventName = 'AssumeRoleForPodIdentity') AS pod_clusters,
+      (SELECT count(DISTINCT k) FROM (SELECT k FROM federated UNION ALL SELECT k FROM issued))
+        AS sessions
+    FROM e`,
   );
   const list = (v: unknown) =>
     (Array.isArray(v) ? v : []).map(str).filter((x): x is string => x !== null && x !== "")
@@ -167,13 +179,22 @@ interface KeyStats {
 async function keyStats(db: LakeDb, keys: string[]): Promise<Map<string, KeyStats>> {
   const out = new Map<string, KeyStats>();
   if (keys.length === 0) return out;
+  // From the lake index: every call of a key is counted in key_activity (the RunInstances+PassRole
+  // rows repeat RunInstances calls), and every sts issuance of a session key is in credential_rows.
   const found = await rows(
     db,
-    `WITH calls AS (${CALLS}), wanted AS (SELECT unnest($1::VARCHAR[]) AS k),
-    used AS (SELECT caller AS k, count(*) AS calls, min(eventTime) AS first, max(eventTime) AS last,
-        min(issuer_arn) AS role FROM calls WHERE caller IN (SELECT k FROM wanted) GROUP BY caller),
-    issued AS (SELECT issued AS k, min(eventTime) AS at, min(caller) AS parent, min(requested_role) AS role
-        FROM calls WHERE issued IN (SELECT k FROM wanted) GROUP BY issued)
+    `WITH wanted AS (SELECT unnest($1::VARCHAR[]) AS k),
+    used AS (SELECT accessKeyId AS k, sum(events) AS calls, min(firstTime) AS first,
+        max(lastTime) AS last, min(sessionRoleArn) AS role
+      FROM key_activity
+      WHERE accessKeyId IN (SELECT k FROM wanted) AND action <> 'RunInstances+PassRole'
+      GROUP BY accessKeyId),
+    issuances AS (SELECT eventTime, callerKey,
+        json_extract_string(responseElements, '$.credentials.accessKeyId') AS k,
+        json_extract_string(requestParameters, '$.roleArn') AS role
+      FROM credential_rows WHERE eventSource = 'sts.amazonaws.com'),
+    issued AS (SELECT k, min(eventTime) AS at, min(callerKey) AS parent, min(role) AS role
+      FROM issuances WHERE k IN (SELECT k FROM wanted) GROUP BY k)
     SELECT w.k, coalesce(u.calls, 0) AS calls, least(u.first, i.at) AS first,
       greatest(u.last, i.at) AS last, i.parent, coalesce(u.role, i.role) AS role
     FROM wanted w LEFT JOIN used u ON u.k = w.k LEFT JOIN issued i ON i.k = w.k`,
@@ -203,10 +224,21 @@ interface RawEvent {
 async function firstEvents(
   db: LakeDb,
   keys: string[],
+  stats: Map<string, KeyStats>,
   max: number,
   hunt: HuntSource,
 ): Promise<RawEvent[]> {
   if (keys.length === 0) return [];
+  // Session credentials live hours, not months: only the days they were issued and used on.
+  const days = new Set<string>();
+  for (const k of keys) {
+    const s = stats.get(k);
+    if (!s?.first || !s.last) continue;
+    for (let t = Date.parse(s.first.slice(0, 10)); t <= Date.parse(s.last); t += 86_400_000) {
+      days.add(new Date(t).toISOString().slice(0, 10));
+    }
+  }
+  await db.selectDays(days);
   const found = await rows(
     db,
     `WITH calls AS (${CALLS}), wanted AS (SELECT unnest($1::VARCHAR[]) AS k)
@@ -338,8 +370,11 @@ export async function collectReportData(options: CollectOptions): Promise<Report
     const allKeys = [
       ...new Set(findings.flatMap((f) => [f.accessKeyId, ...f.sessionKeys])),
     ].sort(cmp);
-    const stats = await keyStats(db, allKeys);
-    const events = await firstEvents(db, allKeys, max, options.hunt);
+    const stats = await traced("report key stats", () => keyStats(db, allKeys));
+    const events = await traced(
+      "report events",
+      () => firstEvents(db, allKeys, stats, max, options.hunt),
+    );
     const [version] = await rows(db, `SELECT version() AS v`);
     const rejects = await rows(
       db,
@@ -368,7 +403,7 @@ export async function collectReportData(options: CollectOptions): Promise<Report
       },
       minSeverity,
       maxEvents: max,
-      lake: await lakeSummary(db, findings),
+      lake: await traced("report lake summary", () => lakeSummary(db, findings)),
       findings: groupByTree(findings).map(([lead, ...rest], i) => ({
         ...buildFinding(lead, `f${i + 1}`, stats, events, max),
         alsoFlaggedBy: rest,

@@ -152,8 +152,9 @@ export async function stageFiles(
         await traced(
           `stage ${container} (${group.length} files)`,
           () =>
-            runBound(conn, `COPY (${sql}) TO $2 ${COPY_OPTIONS}`, [
+            runBound(conn, `COPY (${sql}) TO $3 ${COPY_OPTIONS}`, [
               group.map((g) => g.file.path),
+              group.map((g) => String(g.id)),
               out,
             ]),
         );

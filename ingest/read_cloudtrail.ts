@@ -11,66 +11,30 @@
  * @module
  */
 import type { Container } from "./_sniff.ts";
-import { FIELD_NAMES, FIELDS, USER_IDENTITY_TYPE } from "./schema.ts";
-
-/** Parses a DuckDB STRUCT type string into `json_transform`'s structure form. */
-export function structureOf(type: string): unknown {
-  const t = type.trim();
-  if (!t.startsWith("STRUCT(")) return t;
-  const body = t.slice(7, -1);
-  const out: Record<string, unknown> = {};
-  let depth = 0;
-  let start = 0;
-  const parts: string[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (ch === "(") depth++;
-    else if (ch === ")") depth--;
-    else if (ch === "," && depth === 0) {
-      parts.push(body.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(body.slice(start));
-  for (const part of parts) {
-    const m = part.trim().match(/^"?([A-Za-z0-9_]+)"?\s+([\s\S]+)$/);
-    if (!m) throw new Error(`Bad struct member: ${part}`);
-    out[m[1]] = structureOf(m[2]);
-  }
-  return out;
-}
-
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const list = (xs: Iterable<string>) => `[${[...xs].map(sqlString).join(", ")}]`;
-const UI_STRUCTURE = structureOf(USER_IDENTITY_TYPE) as Record<string, unknown>;
-const UI_KEYS = Object.keys(UI_STRUCTURE);
-const SC_KEYS = Object.keys(UI_STRUCTURE.sessionContext as object);
+import { FIELD_NAMES, FIELDS } from "./schema.ts";
+import { list, uiShape, uiTyped, uiUntyped } from "./_user_identity.ts";
 
 /** A JSON value as text: a plain string without escapes is cut out, anything else goes through the JSON parser. */
 const text = (v: string) =>
   `CASE WHEN starts_with(${v}, '"') AND NOT contains(${v}, '\\') THEN ${v}[2:-2] ELSE ${v}->>'$' END`;
 
 /**
- * A JSON value as a time: text that starts with a four-digit year, then
- * DuckDB's cast (ISO-8601, CloudTrail Lake's `2025-03-26 16:43:57.000000000`,
- * offsets). DuckDB's own words (`infinity`, `epoch`) and years outside
- * 0000-9999 are not times.
+ * Text as a time: text that starts with a four-digit year, then DuckDB's cast
+ * (ISO-8601, CloudTrail Lake's `2025-03-26 16:43:57.000000000`, offsets).
+ * DuckDB's own words (`infinity`, `epoch`) and years outside 0000-9999 are
+ * not times.
  */
-const timeValue = (v: string) =>
-  `CASE WHEN regexp_matches(${text(v)}, '^\\s*\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(${
-    text(v)
-  } AS TIMESTAMPTZ) END`;
+export const timeOfText = (t: string) =>
+  `CASE WHEN regexp_matches(${t}, '^\\s*\\d{4}-\\d{2}-\\d{2}') THEN TRY_CAST(${t} AS TIMESTAMPTZ) END`;
+/** A JSON value as a time (see {@linkcode timeOfText}). */
+const timeValue = (v: string) => timeOfText(text(v));
 /** A JSON value as a boolean: `true`/`false` or those words as strings; never a number. */
-const boolValue = (v: string) =>
+export const boolValue = (v: string) =>
   `CASE lower(${v}) WHEN 'true' THEN true WHEN '"true"' THEN true WHEN 'false' THEN false WHEN '"false"' THEN false END`;
 
 function fieldExpr(name: string, lake: string, read: string): string {
   const v = `r['${name}']`;
-  if (name === "userIdentity") {
-    return `CASE WHEN json_type(${v}) = 'OBJECT' THEN json_transform(${v}, ${
-      sqlString(JSON.stringify(UI_STRUCTURE))
-    }) END`;
-  }
+  if (name === "userIdentity") return uiTyped(v);
   if (read === "JSON") return `CASE WHEN ${v} <> 'null' THEN ${v} END`;
   if (lake === "BOOLEAN") return boolValue(v);
   if (lake === "TIMESTAMPTZ") return timeValue(v);
@@ -81,22 +45,16 @@ function fieldExpr(name: string, lake: string, read: string): string {
 // mentions a list literal builds that list for every element, so lambdas run
 // only on the rare records that do carry something unknown.
 const KNOWN = list(FIELD_NAMES);
-const uiValue = `r['userIdentity']`;
-const UI_UNTYPED =
-  `(${uiValue} IS NOT NULL AND ${uiValue} <> 'null' AND (json_type(${uiValue}) <> 'OBJECT'
-    OR NOT list_has_all(${list(UI_KEYS)}, json_keys(${uiValue}))
-    OR (json_type(${uiValue}, '$.sessionContext') = 'OBJECT'
-      AND NOT list_has_all(${list(SC_KEYS)}, json_keys(${uiValue}, '$.sessionContext')))))`;
 const boolUntyped = (k: string) =>
   `(r['${k}'] IS NOT NULL AND r['${k}'] <> 'null' AND ${boolValue(`r['${k}']`)} IS NULL)`;
 const HAS_EXTRA = `(NOT list_has_all(${KNOWN}, map_keys(r)) OR ${boolUntyped("readOnly")}
-  OR ${boolUntyped("managementEvent")} OR ${UI_UNTYPED})`;
+  OR ${boolUntyped("managementEvent")} OR _ui_untyped)`;
 /** The entries `extra` keeps: unknown fields, and known ones whose value could not be typed. */
 const EXTRA = `to_json(map_from_entries(list_filter(map_entries(r), e ->
     NOT list_contains(${KNOWN}, e.key)
     OR (e.key = 'readOnly' AND ${boolUntyped("readOnly")})
     OR (e.key = 'managementEvent' AND ${boolUntyped("managementEvent")})
-    OR (e.key = 'userIdentity' AND ${UI_UNTYPED}))))::JSON`;
+    OR (e.key = 'userIdentity' AND _ui_untyped))))::JSON`;
 
 /** The keys that occur more than once in a list of keys (lambdas: only for the rare rows that have one). */
 const repeated = (keys: string) =>
@@ -105,45 +63,46 @@ const repeated = (keys: string) =>
  * Whether a key occurs twice in the record: which value is the event's is
  * then a guess (DuckDB takes the first, most JSON tools the last), so the
  * record is rejected with its raw text, both values in it. (One set count per
- * record; keys repeated inside userIdentity are not looked for: that costs a
- * JSON parse per record.)
+ * record; a key repeated inside userIdentity is kept with the whole value in
+ * `extra`.)
  */
 const HAS_DUPLICATE = `cardinality(r) > list_unique(map_keys(r))`;
 
 /**
  * Wraps a reader's rows (`_file_id, _record, r MAP(VARCHAR, JSON), _item_error,
- * _raw`) into staging rows: provenance, the typed fields, `extra` (fields the
- * schema does not know, and values that could not be typed), and for refused
- * records the reason and raw text.
+ * _raw`) into staging rows: provenance, the typed fields, `extra` (fields the schema
+ * does not know, and values that could not be typed), and for refused records
+ * the reason and raw text.
  */
 export function typedRecordsSql(inner: string): string {
-  const fields = FIELDS.map((f) => `${fieldExpr(f.name, f.lake, f.read)} AS "${f.name}"`).join(
-    ",\n    ",
-  );
-  return `SELECT * EXCLUDE (_raw, r),
+  const fields = FIELDS.map((f) =>
+    `${f.name === "eventTime" ? "_time" : fieldExpr(f.name, f.lake, f.read)} AS "${f.name}"`
+  ).join(",\n    ");
+  // Values used twice are computed once, a layer below.
+  const shared = `${uiShape("r['userIdentity']")}, ${timeValue(`r['eventTime']`)} AS _time,
+      ${HAS_DUPLICATE} AS _dup`;
+  return `SELECT * EXCLUDE (_raw, r, _ui_untyped, _ui_keys, _ui_types, _time, _dup),
     CASE WHEN _reject IS NOT NULL THEN coalesce(_raw, to_json(r)::VARCHAR) END AS _raw
-  FROM (SELECT _file_id, _record, r, _raw,
+  FROM (SELECT _file_id, _record, r, _raw, _ui_untyped, _ui_keys, _ui_types, _time, _dup,
     ${fields},
-    CASE WHEN r IS NOT NULL AND ${HAS_EXTRA} AND cardinality(r) = list_unique(map_keys(r))
-      THEN ${EXTRA} END AS extra,
+    CASE WHEN r IS NOT NULL AND ${HAS_EXTRA} AND NOT _dup THEN ${EXTRA} END AS extra,
     CASE WHEN r IS NOT NULL AND r['eventID'] IS NULL THEN sha256(to_json(r)) END AS _content_hash,
     CASE
       WHEN _item_error IS NOT NULL THEN _item_error
       WHEN r IS NULL THEN 'record is not a JSON object'
       WHEN r['eventName'] IS NULL AND r['eventSource'] IS NULL THEN 'not a CloudTrail record: no eventSource or eventName'
-      WHEN ${HAS_DUPLICATE} THEN 'duplicate key (' || array_to_string(${
+      WHEN _dup THEN 'duplicate key (' || array_to_string(${
     repeated("map_keys(r)")
   }, ', ') || '): which value is the event''s is ambiguous'
-      WHEN r['eventTime'] IS NOT NULL AND r['eventTime'] <> 'null' AND ${
-    timeValue(`r['eventTime']`)
-  } IS NULL
+      WHEN r['eventTime'] IS NOT NULL AND r['eventTime'] <> 'null' AND _time IS NULL
         THEN 'eventTime is not a time: ' || left(r['eventTime']::VARCHAR, 80)
     END AS _reject
-  FROM (${inner}))`;
+  FROM (SELECT *, ${uiUntyped("r['userIdentity']")} AS _ui_untyped
+    FROM (SELECT *, ${shared} FROM (${inner}))))`;
 }
 
 /** `read_json` options shared by every reader. */
-function readOptions(format: Container, maxObjectSize: number): string {
+export function readOptions(format: Container, maxObjectSize: number): string {
   const f = format === "array"
     ? "array"
     : format === "lines"
@@ -157,7 +116,7 @@ function readOptions(format: Container, maxObjectSize: number): string {
 
 /**
  * Reader for many `{"Records":[…]}` files at once (the S3 delivery shape):
- * `$1` is the list of paths; each file's id comes from the temp table `_files`.
+ * `$1` is the list of paths, `$2` their file ids (the same positions).
  * `_record` is the index in the file's Records array. Each file is read as one
  * JSON value and typed by `from_json_strict`: `read_json`'s own typing of
  * nested values recurses, and a value nested a few thousand levels deep
@@ -165,16 +124,15 @@ function readOptions(format: Container, maxObjectSize: number): string {
  * anything but a Records array of objects, so such a file is read on its own.
  */
 export function recordsBatchSql(format: Container, maxObjectSize: number): string {
+  // The id by position in $1: a join on the path would hold the files' text in its hash table.
   return typedRecordsSql(
-    `SELECT f.file_id AS _file_id, u._record, u.r, NULL::VARCHAR AS _item_error,
-      NULL::VARCHAR AS _raw
+    `SELECT _file_id, unnest(t.Records) AS r, unnest(range(len(t.Records))) AS _record,
+      NULL::VARCHAR AS _item_error, NULL::VARCHAR AS _raw
     FROM (
-      SELECT filename, unnest(t.Records) AS r, unnest(range(len(t.Records))) AS _record
-      FROM (
-        SELECT filename, from_json_strict(json, '{"Records": "MAP(VARCHAR, JSON)[]"}') AS t
-        FROM read_json($1, records = false, columns = {json: 'JSON'}, filename = true,
-          ${readOptions(format, maxObjectSize)}))
-    ) u JOIN _files f ON f.path = u.filename`,
+      SELECT list_extract($2::INTEGER[], list_position($1, filename)) AS _file_id,
+        from_json_strict(json, '{"Records": "MAP(VARCHAR, JSON)[]"}') AS t
+      FROM read_json($1, records = false, columns = {json: 'JSON'}, filename = true,
+        ${readOptions(format, maxObjectSize)}))`,
   );
 }
 
@@ -216,10 +174,11 @@ export function singleFileSql(format: Container, maxObjectSize: number): string 
       ELSE [{'rec': j, 'err': NULL::VARCHAR}]
     END AS recs FROM (${items})`;
   const rows = `SELECT _item, unnest(recs) AS x, unnest(range(len(recs))) AS _i FROM (${expanded})`;
-  return typedRecordsSql(`SELECT getvariable('file_id')::INTEGER AS _file_id,
+  const records = `SELECT getvariable('file_id')::INTEGER AS _file_id,
       row_number() OVER (ORDER BY _item, _i) - 1 AS _record,
       TRY_CAST(x.rec AS MAP(VARCHAR, JSON)) AS r,
       x.err AS _item_error,
       x.rec::VARCHAR AS _raw
-    FROM (${rows})`);
+    FROM (${rows})`;
+  return typedRecordsSql(records);
 }

@@ -442,11 +442,7 @@ Deno.test("values nested 10k levels deep among S3-delivery files: read together,
 });
 
 Deno.test({
-  name: "userIdentity values below sessionContext that the schema cannot type are kept (not yet)",
-  // Found by this suite and left open: `extra` takes unknown or untyped values of the record,
-  // userIdentity and sessionContext only; below them json_transform drops them. Checking every
-  // level costs a JSON parse per record (about 20% of the ingest); see the closing note of issue 7.
-  ignore: true,
+  name: "userIdentity values the schema cannot type, at any level, are kept in extra",
   async fn() {
     await withTempDir(async (dir) => {
       const ui = (over: Record<string, unknown>) => ({ type: "AssumedRole", ...over });
@@ -461,12 +457,68 @@ Deno.test({
           }),
           record(3, { userIdentity: ui({ sessionContext: { attributes: { x: "kept?" } } }) }),
           record(4, { userIdentity: ui({ inScopeOf: { issuerType: "x", z: "kept?" } }) }),
+          record(5, { userIdentity: ui({ onBehalfOf: ["not", "an", "object"] }) }),
+          record(6, {
+            userIdentity: ui({
+              sessionContext: { webIdFederationData: { federatedProvider: 1, y: 2 } },
+            }),
+          }),
         ),
       );
+      // Repeated keys inside userIdentity (JSON.stringify cannot write them).
+      await Deno.writeTextFile(
+        join(dir, "b.json"),
+        `{"Records":[${
+          JSON.stringify(record(7, { userIdentity: ui({ arn: "first" }) })).replace(
+            '"arn":"first"',
+            '"arn":"first","arn":"second"',
+          )
+        },${
+          JSON.stringify(
+            record(8, { userIdentity: ui({ sessionContext: { sourceIdentity: "a" } }) }),
+          )
+            .replace('"sourceIdentity":"a"', '"sourceIdentity":"a","sourceIdentity":"b"')
+        }]}`,
+      );
       const lake = join(dir, "lake");
-      assert.equal((await cli(["ingest", join(dir, "a.json"), "--lake", lake, "-q"])).code, 0);
-      const rows = await queryJson(lake, `SELECT extra FROM events ORDER BY eventID`);
-      for (const r of rows) assert.notEqual(r.extra, null, "the untyped value is in extra");
+      const r = await cli([
+        "ingest",
+        join(dir, "a.json"),
+        join(dir, "b.json"),
+        "--lake",
+        lake,
+        "-q",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const rows = await queryJson(
+        lake,
+        `SELECT extra::VARCHAR AS extra, userIdentity.arn AS arn FROM events ORDER BY eventID`,
+      );
+      assert.equal(rows.length, 8);
+      for (const r of rows) {
+        assert.ok(String(r.extra).startsWith('{"userIdentity":{'), `in extra: ${r.extra}`);
+      }
+      assert.match(String(rows[6].extra), /"arn":"first","arn":"second"/);
+      assert.equal(rows[6].arn, "first");
+      assert.match(String(rows[7].extra), /"sourceIdentity":"a","sourceIdentity":"b"/);
+      // A plain userIdentity (and a null one) leaves extra empty.
+      const plain = join(dir, "c.json");
+      await Deno.writeTextFile(
+        plain,
+        JSON.stringify({
+          Records: [
+            record(9, {
+              userIdentity: ui({ sessionContext: { attributes: {}, sourceIdentity: "x" } }),
+            }),
+            record(10, { userIdentity: null }),
+            record(11, { userIdentity: ui({ sessionContext: null, onBehalfOf: null }) }),
+          ],
+        }),
+      );
+      const lake2 = join(dir, "lake2");
+      assert.equal((await cli(["ingest", plain, "--lake", lake2, "-q"])).code, 0);
+      const plainRows = await queryJson(lake2, `SELECT extra FROM events`);
+      assert.deepEqual(plainRows.map((x) => x.extra), [null, null, null]);
     });
   },
 });

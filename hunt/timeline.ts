@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { EngineOptions } from "../ingest/_duckdb.ts";
 import { setVariable } from "../ingest/_duckdb.ts";
 import { openLakeDb } from "../queries/open_lake.ts";
@@ -76,6 +77,40 @@ interface Row extends Omit<TimelineEvent, "parentAccessKeyId" | "rootAccessKeyId
 const KEY = /^(ASIA|AKIA|ABIA|ACCA)[A-Z0-9]{12,124}$/;
 
 /**
+ * The whole UTC days from the first issuance or use of any key of `key`'s
+ * tree to its last, from the lake index; null when the tree has no dated
+ * activity (or undated calls, which only an open range shows).
+ */
+async function treeDays(
+  conn: DuckDBConnection,
+  key: string,
+): Promise<{ from: Date; to: Date } | null> {
+  const [span] = await readRows<{ first: string | null; last: string | null; undated: number }>(
+    conn,
+    `WITH root AS (
+       SELECT coalesce((SELECT rootKey FROM session_links WHERE accessKeyId = $1 LIMIT 1), $1) AS k
+     ),
+     tree AS (
+       SELECT accessKeyId AS k FROM session_links WHERE rootKey = (SELECT k FROM root)
+       UNION SELECT $1 UNION SELECT k FROM root
+     ),
+     times AS (
+       SELECT firstTime AS first, lastTime AS last FROM key_activity WHERE accessKeyId IN (SELECT k FROM tree)
+       UNION ALL
+       SELECT eventTime, eventTime FROM credential_events WHERE issuedKey IN (SELECT k FROM tree)
+     )
+     SELECT min(first) AS first, max(last) AS last, count(*) FILTER (WHERE first IS NULL) AS undated
+     FROM times`,
+    [key],
+  );
+  if (!span?.first || !span.last || Number(span.undated) > 0) return null;
+  const DAY = 86_400_000;
+  const from = Math.floor(Date.parse(span.first) / DAY) * DAY;
+  const to = (Math.floor(Date.parse(span.last) / DAY) + 1) * DAY;
+  return { from: new Date(from), to: new Date(to) };
+}
+
+/**
  * The events of the session tree that holds `options.key`, in time order; a
  * key outside every service-account tree gives its own calls. An unknown key
  * gives an empty list.
@@ -95,13 +130,28 @@ export async function timeline(options: TimelineOptions): Promise<TimelineEvent[
     );
   }
   const catalog = await catalogOf(options.actions);
-  const db = await openLakeDb({
-    lake: options.lake,
-    from: options.from,
-    to: options.to,
-    threads: options.threads,
-    memoryLimit: options.memoryLimit,
-  });
+  const open = (range: { from?: Date; to?: Date }) =>
+    openLakeDb({
+      lake: options.lake,
+      ...range,
+      threads: options.threads,
+      memoryLimit: options.memoryLimit,
+    });
+  const asked = { from: options.from, to: options.to };
+  let db = await open(asked);
+  try {
+    // The lake index says when the tree's keys were issued and used: read those days only.
+    const span = await treeDays(db.conn, options.key);
+    const from = Math.max(span?.from.getTime() ?? -Infinity, asked.from?.getTime() ?? -Infinity);
+    const to = Math.min(span?.to.getTime() ?? Infinity, asked.to?.getTime() ?? Infinity);
+    if (span && from < to) {
+      db.close();
+      db = await open({ from: new Date(from), to: new Date(to) });
+    }
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   try {
     const { conn } = db;
     await loadActionCatalog(conn, catalog);

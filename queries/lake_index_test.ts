@@ -7,6 +7,10 @@ import { FIXTURES, tempDir } from "../hunt/_fixture_lake.ts";
 import { openLakeDb, type OpenLakeOptions } from "./open_lake.ts";
 import { collectReportData } from "../report/collect_report_data.ts";
 import { huntSource } from "../report/hunt_source.ts";
+import { timeline } from "../hunt/timeline.ts";
+import { DEFAULT_CATALOG, loadActionCatalog } from "./action_catalog.ts";
+import { setVariable } from "../ingest/_duckdb.ts";
+import timelineSql from "./timeline.sql" with { type: "text" };
 
 /**
  * The fixture cases and a generated estate of a few days in two ingests, the
@@ -186,4 +190,30 @@ Deno.test("selectDays() points events_of_days at the chosen days within the rang
     await perDay({ lake, from }, [first, second], "events_of_days"),
     (await perDay({ lake, from }, [], "events")).filter((r) => r[0] === second),
   );
+});
+
+Deno.test("timeline(), narrowed to the days of the tree, gives every event of the tree", async () => {
+  const lake = await sharedLake();
+  const findings = await hunt({ lake, minSeverity: "info" });
+  const keys = [...new Set(findings.flatMap((f) => f.sessionKeys))].sort().slice(0, 12);
+  assert.ok(keys.length >= 6);
+  // The tree's events computed over the whole lake, without narrowing.
+  const db = await openLakeDb({ lake });
+  try {
+    await loadActionCatalog(db.conn, DEFAULT_CATALOG);
+    for (const key of keys) {
+      const got = await timeline({ lake, key });
+      const root = got[0].rootAccessKeyId;
+      await setVariable(db.conn, "timeline_root", root);
+      const want = (await db.conn.runAndReadAll(timelineSql)).getRowsJson();
+      assert.ok(want.length > 0);
+      assert.deepEqual(
+        got.map((e) => `${e.kind} ${e.eventID} ${e.accessKeyId}`),
+        want.map((r) => `${r[2]} ${r[1]} ${r[3]}`),
+        key,
+      );
+    }
+  } finally {
+    db.close();
+  }
 });

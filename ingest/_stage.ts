@@ -17,6 +17,7 @@ import { traced } from "./_trace.ts";
 import type { PlannedFile } from "./_plan.ts";
 import { MULTI_OBJECT_FILES_SQL, recordsBatchSql, singleFileSql } from "./read_cloudtrail.ts";
 import type { Container } from "./_sniff.ts";
+import { SALVAGEABLE, salvageFile } from "./_salvage.ts";
 
 /** A file in the batch with its id in the staging rows. */
 export interface StagedFile {
@@ -179,26 +180,42 @@ export async function stageFiles(
 
   // Single files go into one temp table, then one staging file.
   let smallTable = false;
+  // One statement per read: a read that fails adds no rows.
+  const readSingle = async (file: PlannedFile, container: Container, salvageKey?: string) => {
+    const sizes = objectSizes(file);
+    for (let i = 0;; i++) {
+      const sql = singleFileSql(container, sizes[i], salvageKey);
+      try {
+        await conn.run(
+          smallTable ? `INSERT INTO _small ${sql}` : `CREATE TEMP TABLE _small AS ${sql}`,
+        );
+        smallTable = true;
+        return;
+      } catch (e) {
+        if (i + 1 >= sizes.length || !TOO_LARGE.test(String(e))) throw e;
+      }
+    }
+  };
   for (const { staged, container, bom } of singles) {
     let readPath = staged.file.path;
     try {
       if (bom) readPath = await stripBom(readPath, join(dir, `bom_${staged.id}.json`));
       await setVariable(conn, "read_path", readPath);
       await setVariable(conn, "file_id", staged.id);
-      const sizes = objectSizes(staged.file);
-      for (let i = 0;; i++) {
-        const sql = singleFileSql(container, sizes[i]);
-        try {
-          // One statement: a read that fails adds no rows.
-          await conn.run(
-            smallTable ? `INSERT INTO _small ${sql}` : `CREATE TEMP TABLE _small AS ${sql}`,
-          );
-          break;
-        } catch (e) {
-          if (i + 1 >= sizes.length || !TOO_LARGE.test(String(e))) throw e;
-        }
+      try {
+        await readSingle(staged.file, container);
+      } catch (e) {
+        // A record that is not JSON text (invalid UTF-8, a NUL): the others are read without it.
+        const salvaged = SALVAGEABLE.test(String(e))
+          ? await traced(
+            "salvage",
+            () => salvageFile(staged.file.path, join(dir, `salvage_${staged.id}.json`)),
+          ).catch(() => undefined)
+          : undefined;
+        if (!salvaged) throw e;
+        await setVariable(conn, "read_path", salvaged.path);
+        await readSingle(staged.file, "unstructured", salvaged.key);
       }
-      smallTable = true;
       staged.reader = "single";
     } catch (e) {
       staged.failure = await describeFailure(staged.file, e);

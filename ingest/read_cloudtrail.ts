@@ -12,7 +12,7 @@
  */
 import type { Container } from "./_sniff.ts";
 import { FIELD_NAMES, FIELDS } from "./schema.ts";
-import { list, uiShape, uiTyped, uiUntyped } from "./_user_identity.ts";
+import { list, sqlString, uiShape, uiTyped, uiUntyped } from "./_user_identity.ts";
 
 /** A JSON value as text: a plain string without escapes is cut out, anything else goes through the JSON parser. */
 const text = (v: string) =>
@@ -144,17 +144,28 @@ export const MULTI_OBJECT_FILES_SQL =
  * Reader for one file of any shape: the variables `read_path` and `file_id` name it.
  * Each top-level item (object, array element or line) is expanded by its own
  * wrapper, so a file may mix shapes. `_record` is the 0-based ordinal of the
- * record in the file.
+ * record in the file. `salvageKey` reads a copy written by `salvageFile`.
  */
-export function singleFileSql(format: Container, maxObjectSize: number): string {
+export function singleFileSql(
+  format: Container,
+  maxObjectSize: number,
+  salvageKey?: string,
+): string {
   // Items in file order: a streaming row_number() over a single-file scan.
   const items = `SELECT row_number() OVER () AS _item, json AS j
     FROM read_json(getvariable('read_path'), records = false, columns = {json: 'JSON'}, ${
     readOptions(format, maxObjectSize)
   })`;
   // Each item becomes a list of (record JSON text, error) pairs.
+  // A salvaged file's marker: a record that was not JSON text, refused with its reason (`_salvage.ts`).
+  const marker = salvageKey === undefined
+    ? ""
+    : `WHEN json_type(j, ${
+      sqlString(`$."${salvageKey}"`)
+    }) = 'VARCHAR' THEN [{'rec': j->'raw', 'err': j->>${sqlString(`$."${salvageKey}"`)}}]
+      `;
   const expanded = `SELECT _item, CASE
-      WHEN len(json_keys(j)) > len(list_distinct(json_keys(j)))
+      ${marker}WHEN len(json_keys(j)) > len(list_distinct(json_keys(j)))
         AND json_type(j, '$.eventName') IS NULL AND json_type(j, '$.eventSource') IS NULL THEN
         [{'rec': j, 'err': 'duplicate key in the envelope (' || array_to_string(${
     repeated("json_keys(j)")
@@ -178,7 +189,11 @@ export function singleFileSql(format: Container, maxObjectSize: number): string 
       row_number() OVER (ORDER BY _item, _i) - 1 AS _record,
       TRY_CAST(x.rec AS MAP(VARCHAR, JSON)) AS r,
       x.err AS _item_error,
-      x.rec::VARCHAR AS _raw
+      ${
+    // A marker's record text is a JSON string: kept as the text it holds.
+    salvageKey === undefined
+      ? "x.rec::VARCHAR"
+      : "CASE WHEN json_type(x.rec) = 'VARCHAR' THEN x.rec->>'$' ELSE x.rec::VARCHAR END"} AS _raw
     FROM (${rows})`;
   return typedRecordsSql(records);
 }

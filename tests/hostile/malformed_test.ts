@@ -124,7 +124,37 @@ function cases(): Case[] {
         0xfe,
         ...enc.encode('"}]}'),
       ]),
-      { status: "failed", reason: /^invalid JSON: .*UTF-8/ },
+      {
+        status: "ingested",
+        counts: [1, 0, 1],
+        rejects: [/^invalid UTF-8 at byte 15 of the record/],
+      },
+    ],
+    [
+      // One record that is not JSON text: the others of the file are still read.
+      "invalid-utf8-among-good.json.gz",
+      gzipSync(
+        new Uint8Array([
+          ...enc.encode(`{"Records":[${json(record(43))},{"eventName":"A`),
+          0xc3,
+          ...enc.encode(`"},${json(record(44))}]}`),
+        ]),
+      ),
+      {
+        status: "ingested",
+        counts: [3, 2, 1],
+        rejects: [/^invalid UTF-8/],
+        events: (rows) => assert.equal(rows.length, 2),
+      },
+    ],
+    [
+      "nul-byte.jsonl",
+      new Uint8Array([
+        ...enc.encode(`${json(record(45))}\n{"eventName":"A`),
+        0,
+        ...enc.encode(`"}\n${json(record(46))}\n`),
+      ]),
+      { status: "ingested", counts: [3, 2, 1], rejects: [/^a control character \(0x00\)/] },
     ],
     [
       "nul-byte.json",
@@ -133,7 +163,11 @@ function cases(): Case[] {
         0,
         ...enc.encode('b"}]}'),
       ]),
-      { status: "failed", reason: /^invalid JSON: .*control character/ },
+      {
+        status: "ingested",
+        counts: [1, 0, 1],
+        rejects: [/^a control character \(0x00\) in a string/],
+      },
     ],
     ["nul-escaped.json", records(record(12, { eventName: "List\u0000Users" })), {
       status: "ingested",

@@ -15,6 +15,7 @@ import type { Staged } from "./_stage.ts";
 import type { LakePaths } from "./lake.ts";
 import { FIELDS, UNDATED } from "./schema.ts";
 import { writeLakeIndex } from "./_lake_index.ts";
+import { copyEvents, WRITTEN_DAYS_SQL } from "./_write_events.ts";
 
 /** Per-file record counts. */
 export interface FileCounts {
@@ -118,19 +119,21 @@ export async function finishBatch(
       FROM _stage s`);
     const columns = FIELDS.map((f) => `c."${f.name}"`).join(", ");
     const eventsDir = join(stagingDir, "events");
-    const copied = await traced("events copy", () =>
-      runBound(
-        conn,
-        `COPY (
-        SELECT ${columns}, c.extra, c.eventType = 'AwsCloudTrailInsight' AS _insight,
-          f.path AS _source_file, f.sha256 AS _source_sha256, c._record, $2 AS _batch,
+    const writtenDays = (await conn.runAndReadAll(WRITTEN_DAYS_SQL)).getRowsJson().map((r) =>
+      String(r[0])
+    );
+    const writtenRows = await traced("events copy", () =>
+      copyEvents(conn, {
+        select: `SELECT ${columns}, c.extra, c.eventType = 'AwsCloudTrailInsight' AS _insight,
+          f.path AS _source_file, f.sha256 AS _source_sha256, c._record, $1 AS _batch,
           c._content_hash, coalesce(strftime(c.eventTime, '%Y-%m-%d'), '${UNDATED}') AS day
         FROM _classified c JOIN _files f ON f.file_id = c._file_id
-        WHERE c._status = 'written'
-      ) TO $1 (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN '${batchId}_{i}')`,
-        [eventsDir, batchId],
-      ));
-    const writtenRows = Number(copied.getRowsJson()[0]?.[0] ?? 0);
+        WHERE c._status = 'written'`,
+        params: [batchId],
+        dir: eventsDir,
+        batchId,
+        days: writtenDays,
+      }));
     const expected = [...counts.values()].reduce((a, c) => a + c.written, 0);
     if (writtenRows !== expected) {
       throw new Error(

@@ -111,12 +111,6 @@ export async function finishBatch(
       c.duplicates += Number(dups);
       c.written += Number(n) - Number(rejected) - Number(dups);
     }
-    await conn.run(`CREATE OR REPLACE TEMP VIEW _classified AS
-      SELECT s.*, CASE
-        WHEN s._reject IS NOT NULL THEN 'rejected'
-        WHEN EXISTS (SELECT 1 FROM _dup_rows d WHERE d.f = s._file_id AND d.r = s._record) THEN 'duplicate'
-        ELSE 'written' END AS _status
-      FROM _stage s`);
     const columns = FIELDS.map((f) => `c."${f.name}"`).join(", ");
     const eventsDir = join(stagingDir, "events");
     const writtenDays = (await conn.runAndReadAll(WRITTEN_DAYS_SQL)).getRowsJson().map((r) =>
@@ -127,8 +121,10 @@ export async function finishBatch(
         select: `SELECT ${columns}, c.extra, c.eventType = 'AwsCloudTrailInsight' AS _insight,
           f.path AS _source_file, f.sha256 AS _source_sha256, c._record, $1 AS _batch,
           c._content_hash, coalesce(strftime(c.eventTime, '%Y-%m-%d'), '${UNDATED}') AS day
-        FROM _classified c JOIN _files f ON f.file_id = c._file_id
-        WHERE c._status = 'written'`,
+        -- The written rows: neither rejected nor duplicates (an anti join, which DuckDB streams).
+        FROM _stage c ANTI JOIN _dup_rows d ON d.f = c._file_id AND d.r = c._record
+        JOIN _files f ON f.file_id = c._file_id
+        WHERE c._reject IS NULL`,
         params: [batchId],
         dir: eventsDir,
         batchId,
@@ -162,7 +158,7 @@ export async function finishBatch(
       await runBound(conn, `INSERT INTO _file_failures VALUES ($1, $2)`, [f.id, f.failure!]);
     }
     const recordRejects = staged.parts.length > 0
-      ? `SELECT _file_id, _record, _reject AS reason, _raw AS raw FROM _classified WHERE _status = 'rejected'`
+      ? `SELECT _file_id, _record, _reject AS reason, _raw AS raw FROM _stage WHERE _reject IS NOT NULL`
       : `SELECT NULL::INTEGER AS _file_id, NULL::BIGINT AS _record, NULL::VARCHAR AS reason, NULL::VARCHAR AS raw WHERE false`;
     const rel = `rejects/${batchId}.parquet`;
     const out = join(stagingDir, `${batchId}.rejects.parquet`);

@@ -12,7 +12,7 @@
  */
 import type { Container } from "./_sniff.ts";
 import { FIELD_NAMES, FIELDS } from "./schema.ts";
-import { list, sqlString, uiShape, uiTyped, uiUntyped } from "./_user_identity.ts";
+import { list, sqlString, uiShape, uiUntyped } from "./_user_identity.ts";
 
 /** A JSON value as text: a plain string without escapes is cut out, anything else goes through the JSON parser. */
 const text = (v: string) =>
@@ -34,7 +34,7 @@ export const boolValue = (v: string) =>
 
 function fieldExpr(name: string, lake: string, read: string): string {
   const v = `r['${name}']`;
-  if (name === "userIdentity") return uiTyped(v);
+  if (name === "userIdentity") return "_ui";
   if (read === "JSON") return `CASE WHEN ${v} <> 'null' THEN ${v} END`;
   if (lake === "BOOLEAN") return boolValue(v);
   if (lake === "TIMESTAMPTZ") return timeValue(v);
@@ -81,9 +81,9 @@ export function typedRecordsSql(inner: string): string {
   // Values used twice are computed once, a layer below.
   const shared = `${uiShape("r['userIdentity']")}, ${timeValue(`r['eventTime']`)} AS _time,
       ${HAS_DUPLICATE} AS _dup`;
-  return `SELECT * EXCLUDE (_raw, r, _ui_untyped, _ui_keys, _ui_types, _time, _dup),
+  return `SELECT * EXCLUDE (_raw, r, _ui_untyped, _ui_keys, _ui_types, _ui, _time, _dup),
     CASE WHEN _reject IS NOT NULL THEN coalesce(_raw, to_json(r)::VARCHAR) END AS _raw
-  FROM (SELECT _file_id, _record, r, _raw, _ui_untyped, _ui_keys, _ui_types, _time, _dup,
+  FROM (SELECT _file_id, _record, r, _raw, _ui_untyped, _ui_keys, _ui_types, _ui, _time, _dup,
     ${fields},
     CASE WHEN r IS NOT NULL AND ${HAS_EXTRA} AND NOT _dup THEN ${EXTRA} END AS extra,
     CASE WHEN r IS NOT NULL AND r['eventID'] IS NULL THEN sha256(to_json(r)) END AS _content_hash,

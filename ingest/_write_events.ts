@@ -18,6 +18,13 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Param, runBound } from "./_duckdb.ts";
 import { UNDATED } from "./schema.ts";
 
+/**
+ * zstd at level 1: on the benchmark's events the files are as small as at
+ * DuckDB's default level 3 (14.56 vs 14.53 MB for 114k events) and the
+ * ingest takes ~6 % less CPU.
+ */
+const ZSTD = "COMPRESSION zstd, COMPRESSION_LEVEL 1";
+
 /** Up to this many days are written by one plain COPY each. */
 export const MAX_DAY_COPIES = 16;
 
@@ -50,7 +57,7 @@ export async function copyEvents(conn: DuckDBConnection, copy: EventsCopy): Prom
       conn,
       `COPY (${select}) TO $${
         n + 1
-      } (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day), FILENAME_PATTERN '${batchId}_{i}')`,
+      } (FORMAT parquet, ${ZSTD}, PARTITION_BY (day), FILENAME_PATTERN '${batchId}_{i}')`,
       [...params, dir],
     );
     return Number(r.getRowsJson()[0]?.[0] ?? 0);
@@ -69,7 +76,7 @@ export async function copyEvents(conn: DuckDBConnection, copy: EventsCopy): Prom
     const r = await runBound(
       conn,
       `COPY (SELECT * EXCLUDE (day) FROM (${select}) WHERE day = $${n + 2} AND ${range})
-       TO $${n + 1} (FORMAT parquet, COMPRESSION zstd)`,
+       TO $${n + 1} (FORMAT parquet, ${ZSTD})`,
       [
         ...params,
         join(folder, `${batchId}_0.parquet`),

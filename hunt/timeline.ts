@@ -139,18 +139,20 @@ export async function timeline(options: TimelineOptions): Promise<TimelineEvent[
     });
   const asked = { from: options.from, to: options.to };
   let db = await open(asked);
+  let narrowed: { from: Date; to: Date } | undefined;
   try {
     // The lake index says when the tree's keys were issued and used: read those days only.
     const span = await treeDays(db.conn, options.key);
     const from = Math.max(span?.from.getTime() ?? -Infinity, asked.from?.getTime() ?? -Infinity);
     const to = Math.min(span?.to.getTime() ?? Infinity, asked.to?.getTime() ?? Infinity);
-    if (span && from < to) {
-      db.close();
-      db = await open({ from: new Date(from), to: new Date(to) });
-    }
+    if (span && from < to) narrowed = { from: new Date(from), to: new Date(to) };
   } catch (e) {
     db.close();
     throw e;
+  }
+  if (narrowed) {
+    db.close();
+    db = await open(narrowed);
   }
   try {
     const { conn } = db;

@@ -268,6 +268,8 @@ Deno.test("lockLake() refuses a second ingest and takes over a dead one's lock",
     await t.step("stale lock whose pid is now another, younger process", async () => {
       const other = new Deno.Command("sleep", { args: ["30"] }).spawn();
       try {
+        // ps reports no sane age for a process started within the current clock tick.
+        await new Promise((r) => setTimeout(r, 1100));
         await holder(other.pid, hourAgo);
         const s = await ingest({ inputs: [join(dir, "a.json")], lake });
         assert.equal(s.files.skipped.alreadyInLake, 1);

@@ -205,7 +205,11 @@ async function processAlive(pid: number, since: string | undefined): Promise<boo
   if (killed === undefined) return true;
   if (!killed.ok) return false;
   const age = await ask("ps", ["-o", "etimes=", "-p", String(pid)]);
-  if (!age?.ok || !/^\d+$/.test(age.text) || Number.isNaN(written)) return true;
+  // procps prints a huge age (an unsigned wrap) for a process started within the current tick:
+  // an age above a few years is no answer, and the holder is taken to be alive.
+  const MAX_AGE_S = 5 * 365 * 86_400;
+  if (!age?.ok || !/^\d+$/.test(age.text) || Number(age.text) > MAX_AGE_S) return true;
+  if (Number.isNaN(written)) return true;
   const started = Date.now() - Number(age.text) * 1000;
   return started <= written + SLACK_MS;
 }

@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
-import { runCli } from "./program.ts";
+import { cli } from "../tests/_helpers.ts";
 import { EXIT } from "./exit_codes.ts";
 import { parseWindow } from "./hunt.ts";
 import { FINDING_CSV_COLUMNS } from "./_print_findings.ts";
 import { fixtureLake } from "../hunt/_fixture_lake.ts";
 import type { Finding } from "../hunt/finding.ts";
-
-async function cli(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(args, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stderrIsTty: false,
-  });
-  return { code, stdout, stderr };
-}
 
 Deno.test("podtrail hunt prints findings and sets its exit code", async (t) => {
   const lake = await fixtureLake();

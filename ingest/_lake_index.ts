@@ -43,6 +43,8 @@ export async function writeLakeIndex(
   root: string,
   batchId: string,
 ): Promise<string[]> {
+  // The batch id becomes part of a file name pattern in the SQL text: ours, but checked.
+  if (!/^[A-Za-z0-9-]+$/.test(batchId)) throw new TypeError(`Bad batch id "${batchId}"`);
   if (eventFiles.length === 0) return [];
   await setVariable(conn, "index_files", eventFiles);
   await conn.run(`CREATE OR REPLACE TEMP VIEW index_input AS

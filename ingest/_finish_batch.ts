@@ -15,7 +15,7 @@ import type { Staged } from "./_stage.ts";
 import type { LakePaths } from "./lake.ts";
 import { FIELDS, UNDATED } from "./schema.ts";
 import { writeLakeIndex } from "./_lake_index.ts";
-import { copyEvents, WRITTEN_DAYS_SQL } from "./_write_events.ts";
+import { copyEvents } from "./_write_events.ts";
 
 /** Per-file record counts. */
 export interface FileCounts {
@@ -46,6 +46,9 @@ const key = (t: string) =>
     coalesce(${t}userIdentity.principalId, '') || '|' || coalesce(${t}userIdentity.accessKeyId, '') || '|' ||
     coalesce(${t}requestID, ''), ${t}_content_hash)`;
 const KEY = key("");
+/** A row's day partition, from its eventTime (the session is UTC). */
+const DAY = `coalesce(strftime(eventTime, '%Y-%m-%d'), '${UNDATED}')`;
+const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Writes the batch's events and rejects under `stagingDir`, then moves them into the lake. */
 export async function finishBatch(
@@ -65,20 +68,52 @@ export async function finishBatch(
   const dataFiles: string[] = [];
   let indexFiles: string[] = [];
 
-  if (staged.parts.length > 0) {
-    await setVariable(conn, "stage_parts", staged.parts);
-    await setVariable(conn, "superseded", staged.superseded.map(String));
-    await conn.run(
-      `CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'), hive_partitioning = false)
-      WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`,
+  // The fast reader's files, with the files whose rows in them are kept (others were read again).
+  const superseded = new Set(staged.superseded);
+  const direct = staged.direct.map((d, src) => ({
+    ...d,
+    src,
+    files: d.files.filter((f) => !superseded.has(f.id)),
+  }));
+  if (staged.parts.length > 0 || direct.length > 0) {
+    // One scan of the key columns: a 128-bit hash of each record's dedup key, and its source
+    // (-1: the staging rows; n: the fast reader's n-th file).
+    const sources: string[] = [];
+    if (staged.parts.length > 0) {
+      await setVariable(conn, "stage_parts", staged.parts);
+      await setVariable(conn, "superseded", staged.superseded.map(String));
+      await conn.run(
+        `CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'), hive_partitioning = false)
+        WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`,
+      );
+      sources.push(`SELECT _file_id AS f, _record AS r, _reject IS NOT NULL AS rejected,
+          CASE WHEN _reject IS NULL THEN md5_number(${KEY}) END AS k, ${DAY} AS day, -1 AS src
+        FROM _stage`);
+    }
+    if (direct.length > 0) {
+      const members = direct.flatMap((d) => d.files.map((f) => ({ f, src: d.src })));
+      await runBound(
+        conn,
+        `CREATE OR REPLACE TEMP TABLE _direct_files AS SELECT unnest($1::VARCHAR[])::INTEGER AS file_id,
+          unnest($2::VARCHAR[]) AS path, unnest($3::VARCHAR[])::INTEGER AS src`,
+        [
+          members.map((m) => String(m.f.id)),
+          members.map((m) => m.f.file.path),
+          members.map((m) => String(m.src)),
+        ],
+      );
+      await setVariable(conn, "direct_parts", direct.map((d) => d.path));
+      sources.push(
+        `SELECT d.file_id AS f, c._record AS r, false AS rejected, md5_number(${KEY}) AS k,
+          ${DAY} AS day, d.src
+        FROM read_parquet(getvariable('direct_parts'), hive_partitioning = false) c
+        JOIN _direct_files d ON d.path = c._source_file`,
+      );
+    }
+    await traced(
+      "keys",
+      () => conn.run(`CREATE OR REPLACE TEMP TABLE _keys AS ${sources.join(" UNION ALL ")}`),
     );
-    // One scan of the key columns: a 128-bit hash of each record's dedup key.
-    await traced("keys", () =>
-      conn.run(`CREATE OR REPLACE TEMP TABLE _keys AS
-        SELECT _file_id AS f, _record AS r, _reject IS NOT NULL AS rejected,
-          CASE WHEN _reject IS NULL THEN md5_number(${KEY}) END AS k,
-          coalesce(strftime(eventTime, '%Y-%m-%d'), '${UNDATED}') AS day
-        FROM _stage`));
     // Duplicates of events already in the lake: only the days this batch touches are read.
     const days = (await conn.runAndReadAll(`SELECT DISTINCT day FROM _keys WHERE NOT rejected`))
       .getRowsJson().map((r) => String(r[0]));
@@ -95,11 +130,12 @@ export async function finishBatch(
     // the batch but the first (file order, then position).
     await traced("dups", () =>
       conn.run(`CREATE OR REPLACE TEMP TABLE _dup_rows AS
-        WITH first AS (SELECT k, min({f: f, r: r}) AS keep FROM _keys WHERE k IS NOT NULL
-                       GROUP BY k HAVING count(*) > 1)
+        WITH ordered AS (SELECT k, f, r, fl.ord AS o FROM _keys JOIN _files fl ON fl.file_id = _keys.f
+                         WHERE k IS NOT NULL),
+          first AS (SELECT k, min({o: o, r: r}) AS keep FROM ordered GROUP BY k HAVING count(*) > 1)
         SELECT f, r FROM _keys WHERE k IN (SELECT k FROM _lake_keys)
         UNION
-        SELECT _keys.f, _keys.r FROM _keys JOIN first USING (k) WHERE {f: _keys.f, r: _keys.r} <> first.keep`));
+        SELECT ordered.f, ordered.r FROM ordered JOIN first USING (k) WHERE {o: ordered.o, r: ordered.r} <> first.keep`));
     const rows = (await conn.runAndReadAll(`
       SELECT f, count(*) AS n, count(*) FILTER (rejected) AS rejected,
         (SELECT count(*) FROM _dup_rows d WHERE d.f = _keys.f) AS dups
@@ -113,33 +149,71 @@ export async function finishBatch(
     }
     const columns = FIELDS.map((f) => `c."${f.name}"`).join(", ");
     const eventsDir = join(stagingDir, "events");
-    const writtenDays = (await conn.runAndReadAll(WRITTEN_DAYS_SQL)).getRowsJson().map((r) =>
-      String(r[0])
+    // The days each source writes (rows neither rejected nor duplicates), in one scan of the keys.
+    const written = new Map(
+      (await conn.runAndReadAll(`SELECT src, count(*), list(DISTINCT day ORDER BY day) FROM _keys k
+        ANTI JOIN _dup_rows d ON d.f = k.f AND d.r = k.r WHERE NOT k.rejected GROUP BY src`))
+        .getRowsJson().map((r) => [Number(r[0]), { n: Number(r[1]), days: r[2] as string[] }]),
     );
-    const writtenRows = await traced("events copy", () =>
-      copyEvents(conn, {
-        select: `SELECT ${columns}, c.extra, c.eventType = 'AwsCloudTrailInsight' AS _insight,
-          f.path AS _source_file, f.sha256 AS _source_sha256, c._record, $1 AS _batch,
-          c._content_hash, coalesce(strftime(c.eventTime, '%Y-%m-%d'), '${UNDATED}') AS day
-        -- The written rows: neither rejected nor duplicates (an anti join, which DuckDB streams).
-        FROM _stage c ANTI JOIN _dup_rows d ON d.f = c._file_id AND d.r = c._record
-        JOIN _files f ON f.file_id = c._file_id
-        WHERE c._reject IS NULL`,
-        params: [batchId],
+    let writtenRows = 0;
+    const staging = written.get(-1);
+    if (staging) {
+      writtenRows += await traced("events copy", () =>
+        copyEvents(conn, {
+          select: `SELECT ${columns}, c.extra, c.eventType = 'AwsCloudTrailInsight' AS _insight,
+            f.path AS _source_file, f.sha256 AS _source_sha256, c._record, $1 AS _batch,
+            c._content_hash, ${DAY} AS day
+          -- The written rows: neither rejected nor duplicates (an anti join, which DuckDB streams).
+          FROM _stage c ANTI JOIN _dup_rows d ON d.f = c._file_id AND d.r = c._record
+          JOIN _files f ON f.file_id = c._file_id
+          WHERE c._reject IS NULL`,
+          params: [batchId],
+          dir: eventsDir,
+          batchId,
+          days: staging.days,
+        }));
+    }
+    // A fast reader's file whose rows are all kept and of one day is a lake file as it is;
+    // the others are written again together (one read of many files is parallel), by day,
+    // without the duplicates and the files read again.
+    await traced("events direct", async () => {
+      const again: string[] = [];
+      const days = new Set<string>();
+      for (const d of direct) {
+        const k = written.get(d.src);
+        if (!k) continue;
+        const [day] = k.days;
+        if (k.n === d.rows && k.days.length === 1 && (day === UNDATED || DAY_TEXT.test(day))) {
+          const folder = join(eventsDir, `day=${day}`);
+          await Deno.mkdir(folder, { recursive: true });
+          await Deno.rename(d.path, join(folder, `${batchId}-d${d.src}.parquet`));
+          writtenRows += k.n;
+        } else {
+          again.push(d.path);
+          for (const x of k.days) days.add(x);
+        }
+      }
+      if (again.length === 0) return;
+      writtenRows += await copyEvents(conn, {
+        select: `SELECT c.*, ${DAY} AS day FROM read_parquet($1, hive_partitioning = false) c
+          JOIN _direct_files f ON f.path = c._source_file
+          ANTI JOIN _dup_rows x ON x.f = f.file_id AND x.r = c._record`,
+        params: [again],
         dir: eventsDir,
-        batchId,
-        days: writtenDays,
-      }));
+        batchId: `${batchId}-d`,
+        days: [...days].sort(),
+      });
+    });
     const expected = [...counts.values()].reduce((a, c) => a + c.written, 0);
     if (writtenRows !== expected) {
       throw new Error(
         `Internal accounting mismatch: wrote ${writtenRows} rows, counted ${expected}`,
       );
     }
-    const written: string[] = [];
-    for await (const path of walkFiles(eventsDir)) written.push(path);
-    indexFiles = await traced("index", () => writeLakeIndex(conn, written, stagingDir, batchId));
-    for (const path of [...written, ...indexFiles.map((f) => join(stagingDir, f))]) {
+    const eventFiles: string[] = [];
+    for await (const path of walkFiles(eventsDir)) eventFiles.push(path);
+    indexFiles = await traced("index", () => writeLakeIndex(conn, eventFiles, stagingDir, batchId));
+    for (const path of [...eventFiles, ...indexFiles.map((f) => join(stagingDir, f))]) {
       const rel = relative(stagingDir, path);
       const target = join(lake.root, rel);
       await Deno.mkdir(dirname(target), { recursive: true });

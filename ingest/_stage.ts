@@ -18,6 +18,8 @@ import type { PlannedFile } from "./_plan.ts";
 import { MULTI_OBJECT_FILES_SQL, recordsBatchSql, singleFileSql } from "./read_cloudtrail.ts";
 import type { Container } from "./_sniff.ts";
 import { SALVAGEABLE, salvageFile } from "./_salvage.ts";
+import { fastRecordsSql, NEEDS_FULL_READER_SQL } from "./read_records_fast.ts";
+import { EVENTS_PARQUET, withoutInsertionOrder } from "./_write_events.ts";
 
 /** A file in the batch with its id in the staging rows. */
 export interface StagedFile {
@@ -29,10 +31,23 @@ export interface StagedFile {
   reader?: "batch" | "single";
 }
 
+/**
+ * A file of lake rows written by the fast reader: the rows of `files` in it
+ * are the lake's rows (before dedup); rows of other files (read again) are not.
+ */
+export interface DirectPart {
+  path: string;
+  files: StagedFile[];
+  /** Rows in the file. */
+  rows: number;
+}
+
 /** What pass 1 produced. */
 export interface Staged {
-  /** Staging Parquet files. */
+  /** Staging Parquet files (the full reader's rows). */
   parts: string[];
+  /** The fast reader's files of lake rows. */
+  direct: DirectPart[];
   /** File ids whose rows in `parts` must be ignored (they were read again under another id). */
   superseded: number[];
   files: StagedFile[];
@@ -76,13 +91,24 @@ const COPY_OPTIONS = "(FORMAT parquet, COMPRESSION lz4_raw, ROW_GROUP_SIZE 12288
  * little less time than 128 MB on the benchmark (22.6 vs 24.2 s, 2 runs each).
  */
 const CHUNK_BYTES = 64 * MIB;
+/**
+ * Content bytes per read of the fast reader. Its cost per record grows as
+ * reads get smaller (each read costs CPU of its own): the benchmark's 1.74 GB
+ * in 64 MB reads took 11.3 s, in 256 MB reads 8.9 s, in one read 8.5 s, and
+ * the peak RSS was lower with one read (1.13-1.34 GB in three runs against
+ * up to 1.6 GB with 256 MB reads). A read that fails on a file DuckDB names
+ * is read again without it; one that names none is cut in halves.
+ */
+const FAST_CHUNK_BYTES = 1024 * MIB;
+/** Larger files go to the full reader (CloudTrail's own files are a few MB). */
+const FAST_MAX_FILE_BYTES = 64 * MIB;
 
-/** `files` in order, cut into runs of about {@linkcode CHUNK_BYTES} of content. */
-function chunks(files: StagedFile[]): StagedFile[][] {
+/** `files` in order, cut into runs of about `size` bytes of content. */
+function chunks(files: StagedFile[], size = CHUNK_BYTES): StagedFile[][] {
   const out: StagedFile[][] = [];
   let bytes = Infinity;
   for (const f of files) {
-    if (bytes >= CHUNK_BYTES) {
+    if (bytes >= size) {
       out.push([]);
       bytes = 0;
     }
@@ -92,21 +118,35 @@ function chunks(files: StagedFile[]): StagedFile[][] {
   return out;
 }
 
+/** Options of {@linkcode stageFiles}. */
+export interface StageOptions {
+  /** The batch id written into the fast reader's rows. */
+  batchId: string;
+  /** `false` reads every file with the full reader (tests compare the two). */
+  fast?: boolean;
+  onFile?: (done: number) => void;
+}
+
 /** Runs pass 1 for `files` into `dir`. */
 export async function stageFiles(
   conn: DuckDBConnection,
   dir: string,
   planned: PlannedFile[],
-  onFile?: (done: number) => void,
+  options: StageOptions,
 ): Promise<Staged> {
+  const { batchId, onFile } = options;
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE _files (file_id INTEGER, path VARCHAR, sha256 VARCHAR)`,
+    `CREATE OR REPLACE TEMP TABLE _files (file_id INTEGER, path VARCHAR, sha256 VARCHAR, ord INTEGER)`,
   );
   const files: StagedFile[] = [];
   let nextId = 0;
   let pending: StagedFile[] = [];
+  // A file's place in the batch (path order), kept when it is read again under a new id:
+  // of duplicate records, the first in this order is kept.
+  const order = new Map<string, number>();
   const register = (file: PlannedFile): StagedFile => {
     const staged: StagedFile = { id: nextId++, file };
+    if (!order.has(file.path)) order.set(file.path, order.size);
     files.push(staged);
     pending.push(staged);
     return staged;
@@ -116,16 +156,19 @@ export async function stageFiles(
     if (pending.length === 0) return;
     await runBound(
       conn,
-      `INSERT INTO _files SELECT unnest($1::VARCHAR[])::INTEGER, unnest($2::VARCHAR[]), unnest($3::VARCHAR[])`,
+      `INSERT INTO _files SELECT unnest($1::VARCHAR[])::INTEGER, unnest($2::VARCHAR[]),
+        unnest($3::VARCHAR[]), unnest($4::VARCHAR[])::INTEGER`,
       [
         pending.map((s) => String(s.id)),
         pending.map((s) => s.file.path),
         pending.map((s) => s.file.sha256),
+        pending.map((s) => String(order.get(s.file.path))),
       ],
     );
     pending = [];
   };
   const parts: string[] = [];
+  const direct: DirectPart[] = [];
   const superseded: number[] = [];
   const singles: { staged: StagedFile; container: Container; bom: boolean }[] = [];
   let done = 0;
@@ -146,37 +189,108 @@ export async function stageFiles(
   }
   await flush();
   let part = 0;
-  for (const [container, all] of groups) {
-    for (const group of chunks(all)) {
-      const out = join(dir, `p1_${container}_${part++}.parquet`);
-      try {
-        const sql = recordsBatchSql(container, objectSize(group.map((g) => g.file)));
-        await traced(
-          `stage ${container} (${group.length} files)`,
-          () =>
-            runBound(conn, `COPY (${sql}) TO $3 ${COPY_OPTIONS}`, [
-              group.map((g) => g.file.path),
-              group.map((g) => String(g.id)),
-              out,
-            ]),
-        );
-        parts.push(out);
-        // A file that held several Records objects restarts its indexes: read it again on its own.
-        const multi = await runBound(conn, MULTI_OBJECT_FILES_SQL, [[out]]);
-        const multiIds = new Set(multi.getRowsJson().map((r) => Number(r[0])));
-        for (const g of group) {
-          if (!multiIds.has(g.id)) continue;
-          superseded.push(g.id);
-          singles.push({ staged: register(g.file), container, bom: false });
-        }
-        for (const g of group) if (!multiIds.has(g.id)) g.reader = "batch";
-        done += group.length - multiIds.size;
-        onFile?.(done);
-      } catch {
-        // One bad file fails the whole read: read each on its own to find it.
-        for (const g of group) singles.push({ staged: g, container, bom: false });
+  // The full reader over many files; a file that held several Records objects restarts
+  // its indexes, and a read that fails (one bad file fails it) reads its files on their own.
+  const readFullBatch = async (container: Container, group: StagedFile[]) => {
+    const out = join(dir, `p1_${container}_${part++}.parquet`);
+    try {
+      const sql = recordsBatchSql(container, objectSize(group.map((g) => g.file)));
+      await traced(
+        `stage ${container} (${group.length} files)`,
+        () =>
+          runBound(conn, `COPY (${sql}) TO $3 ${COPY_OPTIONS}`, [
+            group.map((g) => g.file.path),
+            group.map((g) => String(g.id)),
+            out,
+          ]),
+      );
+      parts.push(out);
+      const multi = await runBound(conn, MULTI_OBJECT_FILES_SQL, [[out]]);
+      const multiIds = new Set(multi.getRowsJson().map((r) => Number(r[0])));
+      for (const g of group) {
+        if (!multiIds.has(g.id)) continue;
+        superseded.push(g.id);
+        singles.push({ staged: register(g.file), container, bom: false });
       }
+      for (const g of group) if (!multiIds.has(g.id)) g.reader = "batch";
+      done += group.length - multiIds.size;
+      onFile?.(done);
+    } catch {
+      for (const g of group) singles.push({ staged: g, container, bom: false });
     }
+  };
+  // The fast reader writes lake rows; the files it cannot read exactly go to the full reader.
+  const again = new Map<Container, StagedFile[]>();
+  let fastReads = 0;
+  const readFast = async (container: Container, group: StagedFile[]): Promise<void> => {
+    const out = join(dir, `direct_${fastReads++}.parquet`);
+    let rows: number;
+    try {
+      const sql = fastRecordsSql(container, objectSize(group.map((g) => g.file)));
+      const r = await traced(
+        `stage fast ${container} (${group.length} files)`,
+        () =>
+          withoutInsertionOrder(
+            conn,
+            () =>
+              runBound(conn, `COPY (${sql}) TO $4 (FORMAT parquet, ${EVENTS_PARQUET})`, [
+                group.map((g) => g.file.path),
+                group.map((g) => g.file.sha256),
+                batchId,
+                out,
+              ]),
+          ),
+      );
+      rows = Number(r.getRowsJson()[0]?.[0] ?? 0);
+    } catch (e) {
+      await Deno.remove(out).catch(() => {});
+      // One bad file fails the read. DuckDB names it in most errors (malformed JSON, truncated
+      // gzip, invalid UTF-8): the others are read again without it, and halves find the rest.
+      const message = String(e);
+      const named = group.find((g) => message.includes(`file "${g.file.path}"`));
+      if (group.length === 1) singles.push({ staged: group[0], container, bom: false });
+      else if (named) {
+        singles.push({ staged: named, container, bom: false });
+        await readFast(container, group.filter((g) => g !== named));
+      } else {
+        const half = Math.ceil(group.length / 2);
+        await readFast(container, group.slice(0, half));
+        await readFast(container, group.slice(half));
+      }
+      return;
+    }
+    const redo = new Set(
+      (await runBound(conn, NEEDS_FULL_READER_SQL, [[out]])).getRowsJson().map((r) => String(r[0])),
+    );
+    const kept: StagedFile[] = [];
+    for (const g of group) {
+      if (!redo.has(g.file.path)) {
+        g.reader = "batch";
+        kept.push(g);
+        continue;
+      }
+      superseded.push(g.id);
+      if (!again.has(container)) again.set(container, []);
+      again.get(container)!.push(register(g.file));
+    }
+    direct.push({ path: out, files: kept, rows });
+    done += kept.length;
+    onFile?.(done);
+  };
+  for (const [container, all] of groups) {
+    if (options.fast === false) {
+      for (const group of chunks(all)) await readFullBatch(container, group);
+    } else {
+      // The fast reader parses each file three times at once: a large file is read by the full reader.
+      const large = all.filter((f) => f.file.contentSize > FAST_MAX_FILE_BYTES);
+      const rest = all.filter((f) => f.file.contentSize <= FAST_MAX_FILE_BYTES);
+      for (const group of chunks(rest, FAST_CHUNK_BYTES)) await readFast(container, group);
+      for (const group of chunks(large)) await readFullBatch(container, group);
+    }
+  }
+  await flush();
+  for (const [container, all] of again) {
+    for (const group of chunks(all)) await readFullBatch(container, group);
   }
 
   // Single files go into one temp table, then one staging file.
@@ -230,7 +344,7 @@ export async function stageFiles(
     await conn.run(`DROP TABLE _small`);
     parts.push(out);
   }
-  return { parts, superseded, files };
+  return { parts, direct, superseded, files };
 }
 
 /** Writes a copy of the file's content without its byte order mark. */

@@ -27,7 +27,20 @@ import { UNDATED } from "./schema.ts";
  * 2.0 s instead of 3.5-3.8 s. Rows need no order within a file, so DuckDB need
  * not keep their insertion order either.
  */
-const ZSTD = "COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 40960";
+export const EVENTS_PARQUET = "COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE 40960";
+
+/** Runs `fn` with DuckDB free to write rows in any order (lake files need none). */
+export async function withoutInsertionOrder<T>(
+  conn: DuckDBConnection,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await conn.run("SET preserve_insertion_order = false");
+  try {
+    return await fn();
+  } finally {
+    await conn.run("RESET preserve_insertion_order");
+  }
+}
 
 /** Up to this many days are written by one plain COPY each. */
 export const MAX_DAY_COPIES = 16;
@@ -52,13 +65,8 @@ export interface EventsCopy {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Writes the rows of `copy.select` by day; returns how many rows were written. */
-export async function copyEvents(conn: DuckDBConnection, copy: EventsCopy): Promise<number> {
-  await conn.run("SET preserve_insertion_order = false");
-  try {
-    return await copyByDay(conn, copy);
-  } finally {
-    await conn.run("RESET preserve_insertion_order");
-  }
+export function copyEvents(conn: DuckDBConnection, copy: EventsCopy): Promise<number> {
+  return withoutInsertionOrder(conn, () => copyByDay(conn, copy));
 }
 
 async function copyByDay(conn: DuckDBConnection, copy: EventsCopy): Promise<number> {
@@ -70,7 +78,7 @@ async function copyByDay(conn: DuckDBConnection, copy: EventsCopy): Promise<numb
       conn,
       `COPY (${select}) TO $${
         n + 1
-      } (FORMAT parquet, ${ZSTD}, PARTITION_BY (day), FILENAME_PATTERN '${batchId}_{i}')`,
+      } (FORMAT parquet, ${EVENTS_PARQUET}, PARTITION_BY (day), FILENAME_PATTERN '${batchId}_{i}')`,
       [...params, dir],
     );
     return Number(r.getRowsJson()[0]?.[0] ?? 0);
@@ -89,7 +97,7 @@ async function copyByDay(conn: DuckDBConnection, copy: EventsCopy): Promise<numb
     const r = await runBound(
       conn,
       `COPY (SELECT * EXCLUDE (day) FROM (${select}) WHERE day = $${n + 2} AND ${range})
-       TO $${n + 1} (FORMAT parquet, ${ZSTD})`,
+       TO $${n + 1} (FORMAT parquet, ${EVENTS_PARQUET})`,
       [
         ...params,
         join(folder, `${batchId}_0.parquet`),
@@ -101,10 +109,3 @@ async function copyByDay(conn: DuckDBConnection, copy: EventsCopy): Promise<numb
   }
   return written;
 }
-
-/**
- * The days of the rows a batch writes, from pass 2's `_keys` (`f, r, k, day,
- * rejected`) and `_dup_rows` (`f, r`) tables.
- */
-export const WRITTEN_DAYS_SQL = `SELECT DISTINCT day FROM _keys k
-  ANTI JOIN _dup_rows d ON d.f = k.f AND d.r = k.r WHERE NOT k.rejected ORDER BY day`;

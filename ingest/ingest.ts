@@ -47,6 +47,11 @@ export interface IngestOptions extends EngineOptions {
   command?: string[];
   /** Called as work advances (for progress bars). */
   onProgress?: (p: Progress) => void;
+  /**
+   * `false` reads every file with the full reader instead of the fast reader
+   * first (the lake is the same; tests compare the two).
+   */
+  fastReader?: boolean;
 }
 
 /** Progress of a running ingest. */
@@ -236,7 +241,10 @@ async function ingestSlice(
   const id = newBatchId(startedAt);
   const stagingDir = join(lake.staging, id);
   await Deno.mkdir(stagingDir, { recursive: true });
-  const staged = await traced("stage (all)", () => stageFiles(conn, stagingDir, slice, onFile));
+  const staged = await traced(
+    "stage (all)",
+    () => stageFiles(conn, stagingDir, slice, { batchId: id, fast: options.fastReader, onFile }),
+  );
   failpoint("staged");
   // A file written to while it was read: its rows may not match the SHA-256 taken before.
   // Its rows are left out (as superseded rows are) and the file fails with the reason.

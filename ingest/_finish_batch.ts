@@ -38,14 +38,23 @@ export interface Finished {
  * The dedup key. CloudTrail re-delivers an event with identical content, so
  * a duplicate is the same eventID with the same source, name, time, account,
  * caller and request id; records that only share an eventID (seen in sanitised samples,
- * or forged) are different events and both are kept.
+ * or forged) are different events and both are kept. A record without an
+ * eventID is keyed by the hash of its content.
  */
-const key = (t: string) =>
-  `coalesce(${t}eventID || '|' || coalesce(${t}eventSource, '') || '|' || coalesce(${t}eventName, '') || '|' ||
-    coalesce(CAST(${t}eventTime AS VARCHAR), '') || '|' || coalesce(${t}recipientAccountId, '') || '|' ||
-    coalesce(${t}userIdentity.principalId, '') || '|' || coalesce(${t}userIdentity.accessKeyId, '') || '|' ||
-    coalesce(${t}requestID, ''), ${t}_content_hash)`;
-const KEY = key("");
+const EXACT = `{i: eventID, s: coalesce(eventSource, ''), n: coalesce(eventName, ''), t: eventTime,
+    a: coalesce(recipientAccountId, ''), p: coalesce(userIdentity.principalId, ''),
+    k: coalesce(userIdentity.accessKeyId, ''), q: coalesce(requestID, ''),
+    c: CASE WHEN eventID IS NULL THEN _content_hash END}`;
+/**
+ * A 64-bit hash of the key's fields: rows whose hashes meet are compared by
+ * the key itself. Hashing every row is ten times cheaper than the MD5 of the
+ * key's text that it replaced (0.05 against 0.5 s on the benchmark's 965k
+ * rows), and only re-deliveries and the rare collisions are compared.
+ */
+const HASH = `hash(eventID, coalesce(eventSource, ''), coalesce(eventName, ''), eventTime,
+    coalesce(recipientAccountId, ''), coalesce(userIdentity.principalId, ''),
+    coalesce(userIdentity.accessKeyId, ''), coalesce(requestID, ''),
+    CASE WHEN eventID IS NULL THEN _content_hash END)`;
 /** A row's day partition, from its eventTime (the session is UTC). */
 const DAY = `coalesce(strftime(eventTime, '%Y-%m-%d'), '${UNDATED}')`;
 const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,7 +87,8 @@ export async function finishBatch(
   if (staged.parts.length > 0 || direct.length > 0) {
     // One scan of the key columns: a 128-bit hash of each record's dedup key, and its source
     // (-1: the staging rows; n: the fast reader's n-th file).
-    const sources: string[] = [];
+    // Each source's rows, given the columns to take and a filter.
+    const sources: ((cols: string, where: string) => string)[] = [];
     if (staged.parts.length > 0) {
       await setVariable(conn, "stage_parts", staged.parts);
       await setVariable(conn, "superseded", staged.superseded.map(String));
@@ -86,9 +96,9 @@ export async function finishBatch(
         `CREATE OR REPLACE TEMP VIEW _stage AS SELECT * FROM read_parquet(getvariable('stage_parts'), hive_partitioning = false)
         WHERE _file_id NOT IN (SELECT unnest(getvariable('superseded')::INTEGER[]))`,
       );
-      sources.push(`SELECT _file_id AS f, _record AS r, _reject IS NOT NULL AS rejected,
-          CASE WHEN _reject IS NULL THEN md5_number(${KEY}) END AS k, ${DAY} AS day, -1 AS src
-        FROM _stage`);
+      sources.push((cols, where) =>
+        `SELECT _file_id AS f, _record AS r, ${cols}, -1 AS src FROM _stage WHERE ${where}`
+      );
     }
     if (direct.length > 0) {
       const members = direct.flatMap((d) => d.files.map((f) => ({ f, src: d.src })));
@@ -103,39 +113,52 @@ export async function finishBatch(
         ],
       );
       await setVariable(conn, "direct_parts", direct.map((d) => d.path));
-      sources.push(
-        `SELECT d.file_id AS f, c._record AS r, false AS rejected, md5_number(${KEY}) AS k,
-          ${DAY} AS day, d.src
-        FROM read_parquet(getvariable('direct_parts'), hive_partitioning = false) c
-        JOIN _direct_files d ON d.path = c._source_file`,
+      sources.push((cols, where) =>
+        `SELECT d.file_id AS f, c._record AS r, ${cols}, d.src
+        FROM (SELECT *, NULL AS _reject
+          FROM read_parquet(getvariable('direct_parts'), hive_partitioning = false)) c
+        JOIN _direct_files d ON d.path = c._source_file WHERE ${where}`
       );
     }
+    const all = (cols: string, where = "true") =>
+      sources.map((source) => source(cols, where)).join(" UNION ALL ");
     await traced(
       "keys",
-      () => conn.run(`CREATE OR REPLACE TEMP TABLE _keys AS ${sources.join(" UNION ALL ")}`),
+      () =>
+        conn.run(
+          `CREATE OR REPLACE TEMP TABLE _keys AS ${
+            all(`_reject IS NOT NULL AS rejected, CASE WHEN _reject IS NULL THEN ${HASH} END AS h,
+          ${DAY} AS day`)
+          }`,
+        ),
     );
-    // Duplicates of events already in the lake: only the days this batch touches are read.
+    // Events already in the lake: only the days this batch touches are read.
     const days = (await conn.runAndReadAll(`SELECT DISTINCT day FROM _keys WHERE NOT rejected`))
       .getRowsJson().map((r) => String(r[0]));
     const overlapping = existingFiles.filter((f) => days.some((d) => f.includes(`/day=${d}/`)));
-    if (overlapping.length > 0) {
-      await setVariable(conn, "overlapping", overlapping);
-      await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys AS
-        SELECT DISTINCT md5_number(${KEY}) AS k
-        FROM read_parquet(getvariable('overlapping'), union_by_name = true, hive_partitioning = false)`);
-    } else {
-      await conn.run(`CREATE OR REPLACE TEMP TABLE _lake_keys (k HUGEINT)`);
-    }
-    // The rows to drop: re-deliveries of lake events, and every occurrence in
-    // the batch but the first (file order, then position).
-    await traced("dups", () =>
-      conn.run(`CREATE OR REPLACE TEMP TABLE _dup_rows AS
-        WITH ordered AS (SELECT k, f, r, fl.ord AS o FROM _keys JOIN _files fl ON fl.file_id = _keys.f
-                         WHERE k IS NOT NULL),
-          first AS (SELECT k, min({o: o, r: r}) AS keep FROM ordered GROUP BY k HAVING count(*) > 1)
-        SELECT f, r FROM _keys WHERE k IN (SELECT k FROM _lake_keys)
+    const lakeRows = overlapping.length > 0
+      ? "read_parquet(getvariable('overlapping'), union_by_name = true, hive_partitioning = false)"
+      : `(SELECT ${FIELDS.map((f) => `NULL::${f.lake} AS "${f.name}"`).join(", ")},
+          NULL::VARCHAR AS _content_hash WHERE false)`;
+    if (overlapping.length > 0) await setVariable(conn, "overlapping", overlapping);
+    // The rows to drop: re-deliveries of lake events, and every occurrence in the batch but the
+    // first (file order, then position). Hashes that meet (in the batch, or with the lake's)
+    // pick the rows whose keys are compared.
+    await traced("dups", async () => {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE _meet AS
+        SELECT h FROM _keys WHERE h IS NOT NULL GROUP BY h HAVING count(*) > 1
+        UNION SELECT h FROM _keys WHERE h IN (SELECT ${HASH} FROM ${lakeRows})`);
+      await conn.run(`CREATE OR REPLACE TEMP TABLE _dup_rows AS
+        WITH compared AS (SELECT f, r, x, fl.ord AS o
+            FROM (${all(`${EXACT} AS x`, `_reject IS NULL AND ${HASH} IN (SELECT h FROM _meet)`)})
+            JOIN _files fl ON fl.file_id = f),
+          first AS (SELECT x, min({o: o, r: r}) AS keep FROM compared GROUP BY x HAVING count(*) > 1)
+        SELECT f, r FROM compared
+          WHERE x IN (SELECT ${EXACT} FROM ${lakeRows} WHERE ${HASH} IN (SELECT h FROM _meet))
         UNION
-        SELECT ordered.f, ordered.r FROM ordered JOIN first USING (k) WHERE {o: ordered.o, r: ordered.r} <> first.keep`));
+        SELECT compared.f, compared.r FROM compared JOIN first USING (x)
+          WHERE {o: compared.o, r: compared.r} <> first.keep`);
+    });
     const rows = (await conn.runAndReadAll(`
       SELECT f, count(*) AS n, count(*) FILTER (rejected) AS rejected,
         (SELECT count(*) FROM _dup_rows d WHERE d.f = _keys.f) AS dups

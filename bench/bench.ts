@@ -131,7 +131,7 @@ row(
   raw.seconds,
   `${(raw.rows / raw.seconds / 1e6).toFixed(2)} M records/s`,
 );
-row("raw COPY, lake's Parquet options", tuned.seconds, "zstd level 1, 40,960-row groups");
+row("raw COPY, lake's options", tuned.seconds, "zstd level 1, 40,960-row groups");
 row(
   "podtrail ingest",
   ing.seconds,

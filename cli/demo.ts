@@ -4,7 +4,6 @@
  * @module
  */
 import type { Register } from "./program.ts";
-import { runDemo } from "../demo/run_demo.ts";
 import { printDemoSummary } from "./_print_demo.ts";
 import { EXIT } from "./exit_codes.ts";
 
@@ -17,6 +16,8 @@ export const registerDemo: Register = (program, run, io) => {
     .option("--out <dir>", "the working folder (replaced by the next demo run)", ".demo")
     .action((opts) =>
       run(async () => {
+        // Loaded here: the report's chart library costs every other command ~0.3 s of start-up.
+        const { runDemo } = await import("../demo/run_demo.ts");
         const summary = await runDemo({
           out: opts.out,
           onStep: (s) => io.stderr(`… ${s}\n`),

@@ -4,7 +4,6 @@
  * @module
  */
 import type { Register } from "./program.ts";
-import { writeReport } from "../report/write_report.ts";
 import { huntSource } from "../report/hunt_source.ts";
 import { parseTime } from "../queries/open_lake.ts";
 import { parseSeverity } from "../hunt/finding.ts";
@@ -64,6 +63,8 @@ export const registerReport: Register = (program, run, io) => {
     .option("--threads <n>", "DuckDB worker threads", parseThreads)
     .action((opts, command) =>
       run(async () => {
+        // Loaded here: the chart library costs every other command ~0.3 s of start-up.
+        const { writeReport } = await import("../report/write_report.ts");
         const result = await writeReport({
           lake: opts.lake,
           output: opts.output,

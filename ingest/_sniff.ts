@@ -103,21 +103,27 @@ export function sniffText(text: string): Omit<Sniff, "gzip"> {
   let expectKey = false;
   let firstItemDone = false;
   for (; i < text.length; i++) {
-    const ch = text[i];
     if (inString) {
-      if (ch === "\\") i++;
-      else if (ch === '"') {
-        inString = false;
-        lastString = text.slice(stringStart, i);
-        if (!firstItemDone && depth === itemDepth) {
-          if (expectKey) {
-            keys.push(lastString);
-            expectKey = false;
-          }
-        }
+      // Jump to the closing quote (one after an even run of backslashes): strings are most of
+      // the text, and a loop over their characters cost ~0.2 s on the benchmark's 349 files.
+      let end = text.indexOf('"', i);
+      while (end !== -1) {
+        let slashes = 0;
+        while (end - 1 - slashes >= stringStart && text[end - 1 - slashes] === "\\") slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (end === -1) break;
+      i = end;
+      inString = false;
+      lastString = text.slice(stringStart, i);
+      if (!firstItemDone && depth === itemDepth && expectKey) {
+        keys.push(lastString);
+        expectKey = false;
       }
       continue;
     }
+    const ch = text[i];
     switch (ch) {
       case '"':
         inString = true;

@@ -88,21 +88,21 @@ async function copyByDay(conn: DuckDBConnection, copy: EventsCopy): Promise<numb
     if (day !== UNDATED && !DAY.test(day)) throw new TypeError(`Bad day "${day}"`);
     const folder = join(dir, `day=${day}`);
     await Deno.mkdir(folder, { recursive: true });
-    // The time range is what lets the scan skip other days' row groups; `day` decides.
-    const range = day === UNDATED
-      ? `eventTime IS NULL`
-      : `eventTime >= $${n + 3}::TIMESTAMPTZ AND eventTime < $${
-        n + 3
+    // The time range selects the day (the session is UTC) and lets the scan skip other days'
+    // row groups; `day` itself is then not computed for each row.
+    const where = day === UNDATED
+      ? `day = $${n + 2} AND eventTime IS NULL`
+      : `eventTime >= $${n + 2}::TIMESTAMPTZ AND eventTime < $${
+        n + 2
       }::TIMESTAMPTZ + INTERVAL 1 DAY`;
     const r = await runBound(
       conn,
-      `COPY (SELECT * EXCLUDE (day) FROM (${select}) WHERE day = $${n + 2} AND ${range})
+      `COPY (SELECT * EXCLUDE (day) FROM (${select}) WHERE ${where})
        TO $${n + 1} (FORMAT parquet, ${EVENTS_PARQUET})`,
       [
         ...params,
         join(folder, `${batchId}_0.parquet`),
-        day,
-        ...(day === UNDATED ? [] : [`${day} 00:00:00+00`]),
+        day === UNDATED ? day : `${day} 00:00:00+00`,
       ],
     );
     written += Number(r.getRowsJson()[0]?.[0] ?? 0);

@@ -103,12 +103,19 @@ const FAST_CHUNK_BYTES = 1024 * MIB;
 /** Larger files go to the full reader (CloudTrail's own files are a few MB). */
 const FAST_MAX_FILE_BYTES = 64 * MIB;
 
+/**
+ * Files per read at most: each row finds its file's id or hash by its position
+ * in the read's list of paths, so a read of n files costs n² comparisons
+ * (a quiet region's trail delivers many files of a few records).
+ */
+const CHUNK_FILES = 1000;
+
 /** `files` in order, cut into runs of about `size` bytes of content. */
 function chunks(files: StagedFile[], size = CHUNK_BYTES): StagedFile[][] {
   const out: StagedFile[][] = [];
   let bytes = Infinity;
   for (const f of files) {
-    if (bytes >= size) {
+    if (bytes >= size || out[out.length - 1].length >= CHUNK_FILES) {
       out.push([]);
       bytes = 0;
     }

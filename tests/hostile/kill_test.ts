@@ -145,13 +145,16 @@ Deno.test({
           return 0;
         }
       };
-      /** Batches in staging, and whether one holds its pass-1 Parquet (its read is done, the write runs). */
+      /**
+       * Batches in staging, and whether one holds pass-1 Parquet (the full reader's staging
+       * rows, `p1_*`, or the fast reader's lake rows, `direct_*`).
+       */
       const staging = (lake: string) => {
         try {
           const batches = [...Deno.readDirSync(join(lake, "_podtrail", "staging"))];
           const written = batches.some((b) =>
             [...Deno.readDirSync(join(lake, "_podtrail", "staging", b.name))].some((f) =>
-              f.name.startsWith("p1_")
+              f.name.startsWith("p1_") || f.name.startsWith("direct_")
             )
           );
           return { batches: batches.length, written };

@@ -22,6 +22,23 @@ async function makeLogs(dir: string): Promise<void> {
   }
 }
 
+/** Waits until a batch of the lake holds pass-1 output (a read is writing). */
+async function reading(lake: string): Promise<void> {
+  const staging = join(lake, "_podtrail", "staging");
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    try {
+      for (const batch of Deno.readDirSync(staging)) {
+        for (const f of Deno.readDirSync(join(staging, batch.name))) {
+          if (f.name.startsWith("direct_") || f.name.startsWith("p1_")) return;
+        }
+      }
+    } catch { /* not there yet */ }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  throw new Error("no read began");
+}
+
 async function count(lake: string): Promise<{ n: number; ids: number }> {
   const r = await cli([
     "query",
@@ -45,18 +62,19 @@ Deno.test("ingest killed at any point: the lake stays readable and a re-run comp
     const expected = await count(clean);
     assert.deepEqual(expected, { n: 20000, ids: 20000 });
 
-    const kills: [string, Record<string, string>, number][] = [
-      ["while reading (timed)", {}, 700],
-      ["after staging, before the Parquet write", { PODTRAIL_FAILPOINT: "staged" }, 0],
-      ["after the data files moved, before the manifest", { PODTRAIL_FAILPOINT: "moved" }, 0],
-      ["while renaming the manifest into place", { PODTRAIL_FAILPOINT: "manifest" }, 0],
+    const kills: [string, Record<string, string>, boolean][] = [
+      ["while reading", {}, true],
+      ["after staging, before the Parquet write", { PODTRAIL_FAILPOINT: "staged" }, false],
+      ["after the data files moved, before the manifest", { PODTRAIL_FAILPOINT: "moved" }, false],
+      ["while renaming the manifest into place", { PODTRAIL_FAILPOINT: "manifest" }, false],
     ];
-    for (const [name, env, delay] of kills) {
+    for (const [name, env, whileReading] of kills) {
       await t.step(name, async () => {
         const lake = join(dir, `lake-${name.replace(/\W+/g, "-")}`);
         const child = spawnCli(["ingest", logs, "--lake", lake], { env }).spawn();
-        if (delay > 0) {
-          await new Promise((r) => setTimeout(r, delay));
+        if (whileReading) {
+          // Killed once a read has begun to write (a fixed delay outlived the whole ingest).
+          await reading(lake);
           try {
             child.kill("SIGKILL");
           } catch { /* already gone */ }

@@ -100,8 +100,31 @@ const CHUNK_BYTES = 64 * MIB;
  * is read again without it; one that names none is cut in halves.
  */
 const FAST_CHUNK_BYTES = 1024 * MIB;
-/** Larger files go to the full reader (CloudTrail's own files are a few MB). */
-const FAST_MAX_FILE_BYTES = 64 * MIB;
+/**
+ * Bytes of DuckDB's memory limit that each thread needs per byte of the file
+ * it reads with the fast reader (three parses at once): at 1 GB and 2 threads
+ * files of 10 MB read, files of 20 MB ran out of memory. Larger files go to
+ * the full reader (CloudTrail's own files are a few MB: the benchmark's are
+ * 10 MB at most).
+ */
+const FAST_MEMORY_PER_BYTE = 40;
+const UNITS: Record<string, number> = {
+  bytes: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+};
+
+/** The largest file the fast reader reads under the engine's memory limit and threads. */
+async function fastMaxFileBytes(conn: DuckDBConnection): Promise<number> {
+  const [limit, threads] = (await conn.runAndReadAll(
+    `SELECT current_setting('memory_limit'), current_setting('threads')`,
+  )).getRowsJson()[0].map(String);
+  const m = limit.match(/^([\d.]+)\s*(bytes|KiB|MiB|GiB|TiB)$/);
+  if (!m) return 0;
+  return Number(m[1]) * UNITS[m[2]] / (FAST_MEMORY_PER_BYTE * Math.max(1, Number(threads)));
+}
 
 /**
  * Files per read at most: each row finds its file's id or hash by its position
@@ -255,7 +278,10 @@ export async function stageFiles(
       // gzip, invalid UTF-8): the others are read again without it, and halves find the rest.
       const message = String(e);
       const named = group.find((g) => message.includes(`file "${g.file.path}"`));
-      if (group.length === 1) singles.push({ staged: group[0], container, bom: false });
+      if (OUT_OF_MEMORY.test(message)) {
+        // Out of memory: the full reader reads each file once, not three times.
+        for (const part of chunks(group)) await readFullBatch(container, part);
+      } else if (group.length === 1) singles.push({ staged: group[0], container, bom: false });
       else if (named) {
         singles.push({ staged: named, container, bom: false });
         await readFast(container, group.filter((g) => g !== named));
@@ -289,8 +315,9 @@ export async function stageFiles(
       for (const group of chunks(all)) await readFullBatch(container, group);
     } else {
       // The fast reader parses each file three times at once: a large file is read by the full reader.
-      const large = all.filter((f) => f.file.contentSize > FAST_MAX_FILE_BYTES);
-      const rest = all.filter((f) => f.file.contentSize <= FAST_MAX_FILE_BYTES);
+      const most = await fastMaxFileBytes(conn);
+      const large = all.filter((f) => f.file.contentSize > most);
+      const rest = all.filter((f) => f.file.contentSize <= most);
       for (const group of chunks(rest, FAST_CHUNK_BYTES)) await readFast(container, group);
       for (const group of chunks(large)) await readFullBatch(container, group);
     }

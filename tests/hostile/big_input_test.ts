@@ -114,3 +114,35 @@ Deno.test("a 50 MB JSON-lines export of small records reads under --memory-limit
     });
   });
 });
+
+Deno.test("S3-delivery files of 20 MB each read under the default memory limit", async () => {
+  await withTempDir(async (dir) => {
+    const logs = join(dir, "logs");
+    await Deno.mkdir(logs);
+    // The fast reader parses a file three times at once: files this large go to the full reader.
+    const n = 9_000;
+    for (let f = 0; f < 3; f++) {
+      const records = Array.from(
+        { length: n },
+        (_, i) => record(f * n + i, { requestParameters: { key: "k".repeat(1500) } }),
+      );
+      await writeRecords(join(logs, `f${f}.json`), records);
+    }
+    assert.ok((await Deno.stat(join(logs, "f0.json"))).size > 15 * MiB);
+    const lake = join(dir, "lake");
+    const r = await podtrailPeak(["ingest", logs, "--lake", lake, "--json"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).records, {
+      read: 3 * n,
+      written: 3 * n,
+      duplicates: 0,
+      rejected: 0,
+    });
+    if (r.peakMiB !== undefined) assert.ok(r.peakMiB < 1600, `peak RSS ${r.peakMiB} MiB`);
+    // Read together by the full reader, not one by one after the fast reader ran out of memory.
+    assert.deepEqual(
+      await queryJson(lake, `SELECT DISTINCT reader FROM manifest WHERE status = 'ingested'`),
+      [{ reader: "batch" }],
+    );
+  });
+});

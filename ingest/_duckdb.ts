@@ -39,21 +39,38 @@ export function checkMemoryLimit(value: string): string {
     throw new RangeError(`Invalid memory limit "${value}": use a size such as 512MB or 2GB`);
   }
   // Below this DuckDB cannot even allocate one JSON read buffer (2 x 16 MB).
-  const unit = m[2].toUpperCase();
-  const scale = {
-    KB: 1e3,
-    MB: 1e6,
-    GB: 1e9,
-    TB: 1e12,
-    KIB: 2 ** 10,
-    MIB: 2 ** 20,
-    GIB: 2 ** 30,
-    TIB: 2 ** 40,
-  };
-  if (Number(m[1]) * scale[unit as keyof typeof scale] < 32 * 2 ** 20) {
+  if (Number(m[1]) * SIZE_UNITS[m[2].toUpperCase()] < 32 * 2 ** 20) {
     throw new RangeError(`Invalid memory limit "${value}": use at least 32MB`);
   }
   return value;
+}
+
+/** Bytes per unit of a size, in `--memory-limit`'s units and DuckDB's (upper case). */
+const SIZE_UNITS: Record<string, number> = {
+  BYTES: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  KIB: 2 ** 10,
+  MIB: 2 ** 20,
+  GIB: 2 ** 30,
+  TIB: 2 ** 40,
+};
+
+/** The engine's memory limit in bytes and its threads, as DuckDB reports them ("953.6 MiB"). */
+export async function engineBudget(
+  conn: DuckDBConnection,
+): Promise<{ memoryBytes: number; threads: number }> {
+  const [limit, threads] = (await conn.runAndReadAll(
+    `SELECT current_setting('memory_limit'), current_setting('threads')`,
+  )).getRowsJson()[0].map(String);
+  const m = limit.match(/^(\d+(?:\.\d+)?)\s*([A-Za-z]+)$/);
+  const unit = m ? SIZE_UNITS[m[2].toUpperCase()] : undefined;
+  return {
+    memoryBytes: m && unit ? Number(m[1]) * unit : 0,
+    threads: Math.max(1, Number(threads) || 1),
+  };
 }
 
 /** Checks `--threads`. */

@@ -12,7 +12,7 @@ import { createGunzip } from "node:zlib";
 import { pipeline } from "node:stream/promises";
 import { Transform, Writable } from "node:stream";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { duckdbMessage, runBound, setVariable } from "./_duckdb.ts";
+import { duckdbMessage, engineBudget, runBound, setVariable } from "./_duckdb.ts";
 import { traced } from "./_trace.ts";
 import type { PlannedFile } from "./_plan.ts";
 import { MULTI_OBJECT_FILES_SQL, recordsBatchSql, singleFileSql } from "./read_cloudtrail.ts";
@@ -108,23 +108,6 @@ const FAST_CHUNK_BYTES = 1024 * MIB;
  * 10 MB at most).
  */
 const FAST_MEMORY_PER_BYTE = 40;
-const UNITS: Record<string, number> = {
-  bytes: 1,
-  KiB: 2 ** 10,
-  MiB: 2 ** 20,
-  GiB: 2 ** 30,
-  TiB: 2 ** 40,
-};
-
-/** The largest file the fast reader reads under the engine's memory limit and threads. */
-async function fastMaxFileBytes(conn: DuckDBConnection): Promise<number> {
-  const [limit, threads] = (await conn.runAndReadAll(
-    `SELECT current_setting('memory_limit'), current_setting('threads')`,
-  )).getRowsJson()[0].map(String);
-  const m = limit.match(/^([\d.]+)\s*(bytes|KiB|MiB|GiB|TiB)$/);
-  if (!m) return 0;
-  return Number(m[1]) * UNITS[m[2]] / (FAST_MEMORY_PER_BYTE * Math.max(1, Number(threads)));
-}
 
 /**
  * Files per read at most: each row finds its file's id or hash by its position
@@ -280,7 +263,7 @@ export async function stageFiles(
       const named = group.find((g) => message.includes(`file "${g.file.path}"`));
       if (OUT_OF_MEMORY.test(message)) {
         // Out of memory: the full reader reads each file once, not three times.
-        for (const part of chunks(group)) await readFullBatch(container, part);
+        for (const piece of chunks(group)) await readFullBatch(container, piece);
       } else if (group.length === 1) singles.push({ staged: group[0], container, bom: false });
       else if (named) {
         singles.push({ staged: named, container, bom: false });
@@ -310,12 +293,13 @@ export async function stageFiles(
     done += kept.length;
     onFile?.(done);
   };
+  // The fast reader parses each file three times at once: a large file is read by the full reader.
+  const budget = await engineBudget(conn);
+  const most = budget.memoryBytes / (FAST_MEMORY_PER_BYTE * budget.threads);
   for (const [container, all] of groups) {
     if (options.fast === false) {
       for (const group of chunks(all)) await readFullBatch(container, group);
     } else {
-      // The fast reader parses each file three times at once: a large file is read by the full reader.
-      const most = await fastMaxFileBytes(conn);
       const large = all.filter((f) => f.file.contentSize > most);
       const rest = all.filter((f) => f.file.contentSize <= most);
       for (const group of chunks(rest, FAST_CHUNK_BYTES)) await readFast(container, group);

@@ -44,7 +44,8 @@ export function structureOf(type: string): unknown {
   return out;
 }
 
-type Structure = { [key: string]: Structure | string };
+/** A STRUCT type in `json_transform`'s form: its members, a nested one or a type name. */
+export type Structure = { [key: string]: Structure | string };
 
 /** `userIdentity`'s structure in `json_transform`'s form. */
 export const UI_STRUCTURE = structureOf(USER_IDENTITY_TYPE) as Structure;
@@ -59,6 +60,12 @@ function objects(s: Structure, path: string[] = []): [string[], Structure][] {
   ];
 }
 const OBJECTS = objects(UI_STRUCTURE);
+/** The paths of the objects below userIdentity, e.g. `["sessionContext", "sessionIssuer"]`. */
+export const UI_OBJECT_PATHS: string[][] = OBJECTS.slice(1).map(([p]) => p);
+/** The paths of userIdentity's non-object fields, at every level. */
+export const UI_LEAF_PATHS: string[][] = OBJECTS.flatMap(([p, s]) =>
+  Object.entries(s).filter(([, v]) => typeof v !== "object").map(([k]) => [...p, k])
+);
 /** JSON paths of the objects, userIdentity's own first. */
 const PATHS = OBJECTS.map(([p]) => `$${p.map((k) => `.${k}`).join("")}`);
 
@@ -97,16 +104,9 @@ const PLAIN_KEYS = `^\\[${
  */
 const PLAIN_TYPES = `^\\[OBJECT${", (OBJECT|'NULL'|NULL)".repeat(OBJECTS.length - 1)}\\]$`;
 
-/** The typed value's non-object fields (as SQL paths into `_ui`), at every level. */
-function leaves(s: Structure, path: string[] = []): string[] {
-  return Object.entries(s).flatMap(([k, v]) =>
-    typeof v === "object"
-      ? leaves(v as Structure, [...path, k])
-      : [["_ui", ...path, k].map((x) => `"${x}"`).join(".")]
-  );
-}
 /** How many non-object fields of `_ui` hold a value. */
-const TYPED_LEAVES = leaves(UI_STRUCTURE).map((l) => `(${l} IS NOT NULL)::INT`).join(" + ");
+const TYPED_LEAVES = UI_LEAF_PATHS
+  .map((p) => `(${["_ui", ...p].map((x) => `"${x}"`).join(".")} IS NOT NULL)::INT`).join(" + ");
 /** The objects are objects or absent (never `null`, never anything else): the pre-filter's shape. */
 const OBJECT_TYPES = `^\\[OBJECT(, (OBJECT|NULL))*\\]$`;
 /**

@@ -29,10 +29,13 @@
 import type { Container } from "./_sniff.ts";
 import { FIELDS } from "./schema.ts";
 import { boolValue, readOptions, timeOfText } from "./read_cloudtrail.ts";
-import { sqlString, UI_STRUCTURE } from "./_user_identity.ts";
-
-type Structure = { [key: string]: Structure | string };
-const UI = UI_STRUCTURE as Structure;
+import {
+  sqlString,
+  type Structure,
+  UI_LEAF_PATHS,
+  UI_OBJECT_PATHS,
+  UI_STRUCTURE as UI,
+} from "./_user_identity.ts";
 
 /** The records in the lake's read types; `userIdentity` typed as the lake's STRUCT. */
 const TYPED = JSON.stringify({
@@ -54,16 +57,6 @@ const KEYS = JSON.stringify(`MAP(VARCHAR, ${keyMap(1)}[])`);
 /** The keys of each record's userIdentity and of the objects below it. */
 const UI_KEYS = JSON.stringify({ Records: [{ userIdentity: keyMap(depth(UI)) }] });
 
-function leafPaths(s: Structure, path: string[] = []): string[][] {
-  return Object.entries(s).flatMap(([k, v]) =>
-    typeof v === "object" ? leafPaths(v, [...path, k]) : [[...path, k]]
-  );
-}
-function objectPaths(s: Structure, path: string[] = []): string[][] {
-  return Object.entries(s).flatMap(([k, v]) =>
-    typeof v === "object" ? [[...path, k], ...objectPaths(v, [...path, k])] : []
-  );
-}
 const field = (root: string, path: string[]) => `${root}${path.map((k) => `."${k}"`).join("")}`;
 const count = (terms: string[]) => terms.map((t) => `(${t} IS NOT NULL)::INT`).join(" + ");
 
@@ -86,8 +79,8 @@ const nodes = (m: string, levels: number, v = 0): string => {
  * told from an object.
  */
 const UI_TYPED_COUNT = `(r.userIdentity IS NOT NULL)::INT + ${
-  count(leafPaths(UI).map((p) => field("r.userIdentity", p)))
-} + 2 * (${count(objectPaths(UI).map((p) => field("r.userIdentity", p)))})`;
+  count(UI_LEAF_PATHS.map((p) => field("r.userIdentity", p)))
+} + 2 * (${count(UI_OBJECT_PATHS.map((p) => field("r.userIdentity", p)))})`;
 
 /** Fields that typing kept. userIdentity is NULL for a value that is not an object. */
 const RECORD_TYPED_COUNT = count(FIELDS.map((f) => `r."${f.name}"`));

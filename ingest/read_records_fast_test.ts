@@ -6,6 +6,7 @@ import { queryLake } from "../queries/query_lake.ts";
 import { FIELDS } from "./schema.ts";
 import { openEngine, runBound } from "./_duckdb.ts";
 import { fastRecordsSql, NEEDS_FULL_READER_SQL } from "./read_records_fast.ts";
+import { walkFiles } from "./_walk.ts";
 import { record, ROOT, withTempDir, writeRecords } from "../tests/_helpers.ts";
 
 /**
@@ -126,6 +127,15 @@ async function assertSameLakes(dir: string, inputs: string[]): Promise<IngestSum
       await lakeRows(join(dir, "full"), sql),
     );
   }
+  // The comparison means something only if the fast reader wrote rows: its files are named
+  // `<batch>-d<n>.parquet` (moved as they are) or `<batch>-d_<n>.parquet` (written again).
+  const fastFiles = async (lake: string) => {
+    let n = 0;
+    for await (const f of walkFiles(join(lake, "events"))) if (/-d_?\d+\.parquet$/.test(f)) n++;
+    return n;
+  };
+  assert.ok(await fastFiles(join(dir, "fast")) > 0, "the fast reader wrote no rows");
+  assert.equal(await fastFiles(join(dir, "full")), 0);
   return fast;
 }
 

@@ -35,12 +35,13 @@ const trailer = (b: Uint8Array) =>
 
 /** One read of the file: its SHA-256, its first bytes, and its last four (gzip's ISIZE). */
 async function readOnce(path: string, size: number) {
-  const hash = createHash("sha256");
   if (size <= WHOLE) {
     const bytes = await Deno.readFile(path);
-    hash.update(bytes);
-    return { sha256: hash.digest("hex"), head: bytes.subarray(0, HEAD), isize: trailer(bytes) };
+    // WebCrypto hashes on a worker thread: the main thread sniffs other files meanwhile.
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    return { sha256: toHex(digest), head: bytes.subarray(0, HEAD), isize: trailer(bytes) };
   }
+  const hash = createHash("sha256");
   const file = await Deno.open(path, { read: true });
   let head: Uint8Array = new Uint8Array();
   let last: Uint8Array = new Uint8Array();
@@ -51,6 +52,8 @@ async function readOnce(path: string, size: number) {
   }
   return { sha256: hash.digest("hex"), head, isize: trailer(last) };
 }
+
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

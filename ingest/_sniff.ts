@@ -40,6 +40,8 @@ export interface Sniff {
 }
 
 const WINDOW = 256 * 1024;
+/** Compressed bytes inflated first (and at most, when the whole head would not fit). */
+const SLICE = 16384;
 
 /**
  * The first `WINDOW` bytes of content from the file's first bytes: gzip is
@@ -49,6 +51,12 @@ const WINDOW = 256 * 1024;
 export function contentPrefix(head: Uint8Array): { bytes: Uint8Array; gzip: boolean } {
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   if (!gzip) return { bytes: head.subarray(0, WINDOW), gzip };
+  // The first 16 KB inflate cheaply; when the whole head would clearly inflate past WINDOW
+  // (CloudTrail's JSON compresses about 10:1), inflating it only to fail costs more than both.
+  const start = inflatePrefix(head);
+  if (head.length <= SLICE || start.length * (head.length / SLICE) > 2 * WINDOW) {
+    return { bytes: start, gzip };
+  }
   try {
     const out = gunzipSync(head, {
       finishFlush: zlibConstants.Z_SYNC_FLUSH,
@@ -56,13 +64,13 @@ export function contentPrefix(head: Uint8Array): { bytes: Uint8Array; gzip: bool
     });
     return { bytes: out, gzip };
   } catch {
-    // Past maxOutputLength, or corrupt: inflate chunk by chunk to get what there is.
-    return { bytes: inflatePrefix(head), gzip };
+    // Past maxOutputLength, or corrupt: what the first bytes inflate to.
+    return { bytes: start, gzip };
   }
 }
 
 function inflatePrefix(head: Uint8Array): Uint8Array {
-  for (let n = Math.min(head.length, 16384); n > 0; n = Math.floor(n / 4)) {
+  for (let n = Math.min(head.length, SLICE); n > 0; n = Math.floor(n / 4)) {
     try {
       const out = gunzipSync(head.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
       return out.subarray(0, WINDOW);

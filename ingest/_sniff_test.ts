@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { sniffText } from "./_sniff.ts";
+import { gzipSync } from "node:zlib";
+import { contentPrefix, sniffText } from "./_sniff.ts";
 
 Deno.test("sniffText() detects the wrapper and layout from content", async (t) => {
   const cases: [string, string, string, string, boolean][] = [
@@ -50,5 +51,41 @@ Deno.test("sniffText() detects the wrapper and layout from content", async (t) =
   });
   await t.step("text that is not JSON", () => {
     assert.equal(sniffText("# a markdown file").json, false);
+  });
+});
+
+Deno.test("contentPrefix() inflates the start of gzip content, from whole or truncated heads", async (t) => {
+  // Records compress about 10:1 like CloudTrail's; a random field keeps some entropy.
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31).toString(36);
+  const records = Array.from({ length: 20000 }, (_, i) => ({
+    eventID: `${i}-${rnd()}`,
+    eventName: "GetObject",
+    requestParameters: { bucketName: "b", key: `k/${rnd()}` },
+  }));
+  const content = new TextEncoder().encode(JSON.stringify({ Records: records }));
+  const gz = gzipSync(content);
+  for (const size of [20, 5000, 16384, 30000, 65536]) {
+    await t.step(`${size} bytes of a ${gz.length}-byte file`, () => {
+      const head = gz.subarray(0, size);
+      const { bytes, gzip } = contentPrefix(head);
+      assert.ok(gzip);
+      // Always the very start of the content, as much as the head holds up to the window.
+      assert.deepEqual(new Uint8Array(bytes), content.slice(0, bytes.length));
+      if (size >= 16384) assert.ok(bytes.length >= 100_000, `${bytes.length} bytes`);
+      else assert.ok(bytes.length <= content.length);
+    });
+  }
+  await t.step("a small file is inflated whole", () => {
+    const small = new TextEncoder().encode(`{"Records":[]}`);
+    assert.deepEqual(new Uint8Array(contentPrefix(gzipSync(small)).bytes), small);
+  });
+  await t.step("a damaged head still gives the content before the damage", () => {
+    const head = gz.slice(0, 30000);
+    head[20000] ^= 0xff;
+    // Damaged deflate data may inflate to garbage rather than fail; what comes before is intact.
+    const { bytes } = contentPrefix(head);
+    assert.ok(bytes.length >= 100_000, `${bytes.length} bytes`);
+    assert.deepEqual(new Uint8Array(bytes.subarray(0, 100_000)), content.slice(0, 100_000));
   });
 });

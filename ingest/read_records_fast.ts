@@ -139,10 +139,11 @@ export function fastRecordsSql(format: Container, maxObjectSize: number): string
       CASE WHEN len(list_filter(map_keys(keys), k -> k = 'Records')) = 1
         THEN list_transform(keys['Records'], m -> ${KEY_FACTS}) END AS ks
     FROM (${files})`;
-  // A file whose Records is not an array gives one row (r NULL), which marks it.
+  // Unnests side by side pad the shorter lists with NULL: a file whose Records is not an array
+  // gets one row from its _record list [-1] (r NULL), which marks it. (A coalesce(rs, [NULL])
+  // here copied every file's records once more: 0.7 CPU seconds on the benchmark.)
   const records = `SELECT _source_file, _source_sha256,
-      unnest(coalesce(rs, [NULL])) AS r, unnest(coalesce(ks, [NULL])) AS k,
-      unnest(coalesce(us, [NULL])) AS u,
+      unnest(rs) AS r, unnest(ks) AS k, unnest(us) AS u,
       unnest(CASE WHEN rs IS NULL THEN [-1] ELSE range(len(rs)) END) AS _record
     FROM (${checked})`;
   const fields = FIELDS.map((f) => `${lakeValue(f.name, f.lake)} AS "${f.name}"`).join(",\n    ");

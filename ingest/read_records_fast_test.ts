@@ -226,6 +226,8 @@ Deno.test("fast reader: which files it leaves to the full reader", async () => {
       files.push({ name: "plain", text: `{"Records":[${JSON.stringify(record(1))}]}` });
       files.push({ name: "empty", text: `{"Records":[]}` });
       files.push({ name: "repeated_records", text: repeatedRecords });
+      files.push({ name: "records_object", text: `{"Records":{"eventID":"x"}}` });
+      files.push({ name: "records_string", text: `{"Records":"x"}` });
       const paths = files.map((f) => join(dir, `${f.name}.json`));
       for (const [i, f] of files.entries()) await Deno.writeTextFile(paths[i], f.text);
       const out = join(dir, "out.parquet");
@@ -238,7 +240,12 @@ Deno.test("fast reader: which files it leaves to the full reader", async () => {
         (await runBound(engine.conn, NEEDS_FULL_READER_SQL, [[out]])).getRowsJson()
           .map((r) => String(r[0]).replace(/^.*\/|\.json$/g, "")),
       );
-      const expected = new Set([...Object.keys(hostile()), "repeated_records"]);
+      const expected = new Set([
+        ...Object.keys(hostile()),
+        "repeated_records",
+        "records_object",
+        "records_string",
+      ]);
       // A `null` in these is CloudTrail's own: the count tells it from a dropped key.
       expected.delete("null_requestParameters");
       expected.delete("null_responseElements");

@@ -4,17 +4,18 @@
  * a part whose rows are all kept becomes a lake file as it is.
  *
  * Each file is read as one JSON value and parsed three times by `from_json`
- * (which does not recurse on deep values, where `read_json`'s own typing
- * overflowed the stack): once straight into the lake's read types, and twice
- * into key maps whose values are typed `NULL` (nothing is built for them): of
- * each record, and of its `userIdentity` and the objects below it. A record
+ * (the key maps need the file's text, so `read_json`'s own typing cannot be
+ * used; with its default auto-detection it also overflowed the stack on deep
+ * values): once straight into the lake's read types, and twice into key maps
+ * whose values are typed `NULL` (nothing is built for them): of each record,
+ * and of its `userIdentity` and the objects below it. A record
  * is *plain* when counting proves that typing dropped nothing: its keys number
  * its typed fields plus its `null` ones, and the objects and keys in its
  * userIdentity number that STRUCT's typed objects and values. Each typed
  * value has its own known key, so the counts are equal only when no key is
- * unknown or repeated and no value was of a kind the type drops. Counting costs a few additions per
- * record; set tests on key lists, or looking keys up in the maps, cost more
- * than the whole read (measured on the benchmark).
+ * unknown or repeated and no value was of a kind the type drops. Counting
+ * costs a few additions per record; set tests on key lists, or looking keys up
+ * in the maps, cost more than the whole read (measured on the benchmark).
  *
  * A record that is not plain (an unknown or repeated key, a `null` where the
  * count cannot tell it from absence, a value of the wrong kind, no eventID, a
@@ -50,10 +51,12 @@ const depth = (s: Structure | string): number =>
 const keyMap = (levels: number): string =>
   levels === 0 ? `"NULL"` : `MAP(VARCHAR, ${keyMap(levels - 1)})`;
 /**
- * The file's keys, and each record's: a file that repeats `Records` is one
- * for the full reader, which refuses it (the typed parse took the first).
+ * Each record's keys, parsed strictly inside TRY: a file that repeats
+ * `Records`, or holds something other than objects in it, gets NULL (the full
+ * reader's envelope rules, the same strict parse). A map of the file's own
+ * keys did this before, at the cost of copying the records' maps out of it.
  */
-const KEYS = JSON.stringify(`MAP(VARCHAR, ${keyMap(1)}[])`);
+const KEYS = JSON.stringify({ Records: [keyMap(1)] });
 /** The keys of each record's userIdentity and of the objects below it. */
 const UI_KEYS = JSON.stringify({ Records: [{ userIdentity: keyMap(depth(UI)) }] });
 
@@ -91,11 +94,9 @@ const RECORD_TYPED_COUNT = count(FIELDS.map((f) => `r."${f.name}"`));
  * record one for the full reader.
  */
 const NULLABLE = ["requestParameters", "responseElements"];
-/** What the key map tells of a record (computed before the records are unnested). */
-const KEY_FACTS = `{n: cardinality(m), ${
-  NULLABLE.map((f) => `${f}: map_contains(m, ${sqlString(f)})`).join(", ")
-}}`;
-const NULL_KEYS = NULLABLE.map((f) => `(r."${f}" IS NULL AND k.${f})::INT`).join(" + ");
+const NULL_KEYS = NULLABLE.map((f) =>
+  `(r."${f}" IS NULL AND map_contains(k, ${sqlString(f)}))::INT`
+).join(" + ");
 
 const untypedBool = (name: string) =>
   `coalesce((lower(r."${name}") NOT IN ('true', 'false'))::INT, 0)`;
@@ -103,7 +104,7 @@ const untypedBool = (name: string) =>
  * How many reasons the record has to be read by the full reader (a sum, not
  * an OR: DuckDB slices the wide record for each OR branch, measured slower).
  */
-const NOT_PLAIN = `coalesce(CASE k.n - (${RECORD_TYPED_COUNT})
+const NOT_PLAIN = `coalesce(CASE cardinality(k) - (${RECORD_TYPED_COUNT})
       WHEN 0 THEN 0 WHEN 1 THEN (1 <> ${NULL_KEYS})::INT WHEN 2 THEN (2 <> ${NULL_KEYS})::INT
       ELSE 1 END, 1)
     + (r.eventID IS NULL)::INT
@@ -129,15 +130,13 @@ export function fastRecordsSql(format: Container, maxObjectSize: number): string
   const files = `SELECT filename AS _source_file,
       list_extract($2::VARCHAR[], list_position($1, filename)) AS _source_sha256,
       from_json(json, ${sqlString(TYPED)}).Records AS rs,
-      from_json(json, ${sqlString(KEYS)}) AS keys,
+      TRY(from_json_strict(json, ${sqlString(KEYS)})).Records AS ks,
       list_transform(from_json(json, ${sqlString(UI_KEYS)}).Records, x -> ${
     nodes("x.userIdentity", depth(UI))
   }) AS us
     FROM read_json($1, records = false, columns = {json: 'JSON'}, filename = true,
       ${readOptions(format, maxObjectSize)})`;
-  const checked = `SELECT * EXCLUDE (keys),
-      CASE WHEN len(list_filter(map_keys(keys), k -> k = 'Records')) = 1
-        THEN list_transform(keys['Records'], m -> ${KEY_FACTS}) END AS ks
+  const checked = `SELECT *,
     FROM (${files})`;
   // Unnests side by side pad the shorter lists with NULL: a file whose Records is not an array
   // gets one row from its _record list [-1] (r NULL), which marks it. (A coalesce(rs, [NULL])

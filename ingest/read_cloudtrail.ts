@@ -118,10 +118,11 @@ export function readOptions(format: Container, maxObjectSize: number): string {
  * Reader for many `{"Records":[…]}` files at once (the S3 delivery shape):
  * `$1` is the list of paths, `$2` their file ids (the same positions).
  * `_record` is the index in the file's Records array. Each file is read as one
- * JSON value and typed by `from_json_strict`: `read_json`'s own typing of
- * nested values recurses, and a value nested a few thousand levels deep
- * overflowed the stack and aborted the process. Strict typing fails the read on
- * anything but a Records array of objects, so such a file is read on its own.
+ * JSON value and typed by `from_json_strict`, which fails the read on anything
+ * but a Records array of objects, so such a file is read on its own.
+ * (`read_json`'s own typing has no strict mode, and its schema auto-detection
+ * recursed on a value nested a few thousand levels deep until the stack
+ * overflowed and the process aborted.)
  */
 export function recordsBatchSql(format: Container, maxObjectSize: number): string {
   // The id by position in $1: a join on the path would hold the files' text in its hash table.

@@ -15,7 +15,7 @@ import type { Staged } from "./_stage.ts";
 import type { LakePaths } from "./lake.ts";
 import { FIELDS, UNDATED } from "./schema.ts";
 import { writeLakeIndex } from "./_lake_index.ts";
-import { copyEvents } from "./_write_events.ts";
+import { copyEvents, DAY_TEXT } from "./_write_events.ts";
 
 /** Per-file record counts. */
 export interface FileCounts {
@@ -63,7 +63,6 @@ const EXACT = `{${Object.entries(KEY_FIELDS).map(([k, v]) => `${k}: ${v}`).join(
 const HASH = `hash(${Object.values(KEY_FIELDS).join(", ")})`;
 /** A row's day partition, from its eventTime (the session is UTC). */
 const DAY = `coalesce(strftime(eventTime, '%Y-%m-%d'), '${UNDATED}')`;
-const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Writes the batch's events and rejects under `stagingDir`, then moves them into the lake. */
 export async function finishBatch(

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import type { FoundFile } from "./discover_files.ts";
 import { type Sniff, sniffHead } from "./_sniff.ts";
+import { hex } from "./_hex.ts";
 
 /** A file's planned treatment. */
 export type Plan =
@@ -39,7 +40,7 @@ async function readOnce(path: string, size: number) {
     const bytes = await Deno.readFile(path);
     // WebCrypto hashes on a worker thread: the main thread sniffs other files meanwhile.
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    return { sha256: toHex(digest), head: bytes.subarray(0, HEAD), isize: trailer(bytes) };
+    return { sha256: hex(digest), head: bytes.subarray(0, HEAD), isize: trailer(bytes) };
   }
   const hash = createHash("sha256");
   const file = await Deno.open(path, { read: true });
@@ -52,8 +53,6 @@ async function readOnce(path: string, size: number) {
   }
   return { sha256: hash.digest("hex"), head, isize: trailer(last) };
 }
-
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

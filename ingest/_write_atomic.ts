@@ -4,6 +4,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
+import { hex } from "./_hex.ts";
 
 /**
  * Writes `data` to `path` through a new hidden temporary file in the same
@@ -16,8 +17,7 @@ export async function writeAtomic(
   data: string | Uint8Array,
   beforeRename?: () => void,
 ): Promise<void> {
-  const suffix = [...crypto.getRandomValues(new Uint8Array(4))]
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const suffix = hex(crypto.getRandomValues(new Uint8Array(4)));
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${Deno.pid}-${suffix}`);
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   try {

@@ -69,7 +69,8 @@ export interface EventsCopy {
   days: string[];
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A day partition's name (`YYYY-MM-DD`), checked before it becomes a folder. */
+export const DAY_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Writes the rows of `copy.select` by day; returns how many rows were written. */
 export function copyEvents(conn: DuckDBConnection, copy: EventsCopy): Promise<number> {
@@ -92,7 +93,7 @@ async function copyByDay(conn: DuckDBConnection, copy: EventsCopy): Promise<numb
   }
   let written = 0;
   for (const day of days) {
-    if (day !== UNDATED && !DAY.test(day)) throw new TypeError(`Bad day "${day}"`);
+    if (day !== UNDATED && !DAY_TEXT.test(day)) throw new TypeError(`Bad day "${day}"`);
     const folder = join(dir, `day=${day}`);
     await Deno.mkdir(folder, { recursive: true });
     // The time range selects the day (the session is UTC) and lets the scan skip other days'

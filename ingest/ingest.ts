@@ -25,6 +25,7 @@ import { stageFiles } from "./_stage.ts";
 import { finishBatch } from "./_finish_batch.ts";
 import { failpoint } from "./_failpoint.ts";
 import { traced } from "./_trace.ts";
+import { hex } from "./_hex.ts";
 import {
   type Batch,
   commitBatch,
@@ -86,7 +87,7 @@ export function hasRejects(s: IngestSummary): boolean {
 function newBatchId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const rand = crypto.getRandomValues(new Uint8Array(4));
-  return `${stamp}-${[...rand].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `${stamp}-${hex(rand)}`;
 }
 
 /**
